@@ -1,0 +1,5 @@
+"""`python -m kb` works like `kb`."""
+
+from kb.cli import main
+
+main()

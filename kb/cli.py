@@ -1,0 +1,33 @@
+"""The `kb` command line: each command parses options and calls one library function.
+
+Commands live in kb/cli_*.py by topic; this module assembles them. Errors are one
+line on stderr and a non-zero exit code (see kb.cli_common.KBGroup).
+"""
+
+from __future__ import annotations
+
+import click
+
+from kb import cli_ingest, cli_query, cli_store
+from kb.cli_common import KBGroup
+
+
+@click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newskb", prog_name="kb")
+def cli() -> None:
+    """newskb: a knowledge base of entities and facts extracted from news.
+
+    \b
+    Example:
+      kb ingest data/
+      kb who-met "Lei Jun"
+    """
+
+
+for module in (cli_store, cli_ingest, cli_query):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="kb")

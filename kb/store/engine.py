@@ -1,0 +1,72 @@
+"""Engines for both stores with the same behaviour: SQLite (WAL, foreign keys, busy
+timeout) and PostgreSQL (psycopg 3). Connection failures become one clear StoreError."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from kb.errors import StoreError
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    """Take the write lock at BEGIN so two writers queue on busy_timeout instead of
+    failing later with 'database is locked' when a read lock cannot be upgraded."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, write: bool = True) -> Engine:
+    """An engine for `url`. Write engines on SQLite begin transactions IMMEDIATE."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URL or path: {url!r}") from exc
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        if path is not None and not path.parent.exists():
+            raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
+        engine = create_engine(
+            parsed,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
+        )
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        if write:
+            event.listen(engine, "begin", _sqlite_begin_immediate)
+        else:
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.get_driver_name() in ("", "psycopg2"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise StoreError(
+        f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+    )

@@ -1,0 +1,66 @@
+"""Bring a database to the schema this code expects, through Alembic only."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from kb.errors import StoreError
+
+ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    if not (ALEMBIC_DIR / "env.py").exists():
+        raise StoreError(
+            f"migrations not found at {ALEMBIC_DIR}; install newskb from its source tree"
+        )
+    config = Config()
+    config.set_main_option("script_location", str(ALEMBIC_DIR))
+    if engine is not None:
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+        config.attributes["engine"] = engine
+    return config
+
+
+@cache
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    command.upgrade(alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Upgrade an empty or older database to head; refuse one newer than this code."""
+    current = current_revision(engine)
+    if current == head_revision():
+        return
+    if current is not None and current not in known_revisions():
+        raise StoreError(
+            f"database schema {current} is newer than this version of newskb understands; "
+            "upgrade newskb"
+        )
+    upgrade(engine)

@@ -1,0 +1,377 @@
+"""Idempotent writes: one article with its mentions, facts and figures per transaction.
+
+Safe with several writers on one database: articles are claimed by unique content
+and source hashes with INSERT … ON CONFLICT, entities are created by upsert on their
+normalized key, counters are incremented in the database (never read-then-write),
+rows are touched in sorted key order so PostgreSQL writers do not deadlock, and a
+transaction that still hits a deadlock or serialization failure is retried.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from kb.records import Article, ArticleAnalysis, EntityRef, Evidence
+from kb.store.models import (
+    Article as ArticleRow,
+)
+from kb.store.models import (
+    Entity,
+    EntityAlias,
+    EntityLabel,
+    Fact,
+    Figure,
+    Mention,
+)
+from kb.textnorm import content_hash, fold, sha256_hex, word_count
+
+Outcome = Literal["new", "unchanged", "updated"]
+T = TypeVar("T")
+
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class ArticleKeys:
+    content_hash: str
+    source_hash: str
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleKeys:
+        return cls(content_hash(article.text), sha256_hex(article.source_key))
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What the database already holds for an article's content or source."""
+
+    article_id: int | None
+    same_content: bool
+    extractor_version: str | None
+
+
+def _insert(conn: Connection, table: type) -> object:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def lookup_states(conn: Connection, keys: Iterable[ArticleKeys]) -> dict[ArticleKeys, StoredState]:
+    """One query for a batch: which articles are stored already, and with which content."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    hashes = {k.content_hash for k in keys}
+    sources = {k.source_hash for k in keys}
+    rows = conn.execute(
+        select(
+            ArticleRow.id,
+            ArticleRow.content_hash,
+            ArticleRow.source_hash,
+            ArticleRow.extractor_version,
+        ).where(ArticleRow.content_hash.in_(hashes) | ArticleRow.source_hash.in_(sources))
+    ).all()
+    by_content = {r.content_hash: r for r in rows}
+    by_source = {r.source_hash: r for r in rows}
+    states: dict[ArticleKeys, StoredState] = {}
+    for k in keys:
+        if (row := by_content.get(k.content_hash)) is not None:
+            states[k] = StoredState(row.id, True, row.extractor_version)
+        elif (row := by_source.get(k.source_hash)) is not None:
+            states[k] = StoredState(row.id, False, row.extractor_version)
+        else:
+            states[k] = StoredState(None, False, None)
+    return states
+
+
+def with_retry(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run `work` in one transaction, retrying PostgreSQL deadlocks/serialization failures."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except DBAPIError as exc:
+            sqlstate = getattr(exc.orig, "sqlstate", None)
+            locked = isinstance(exc, OperationalError) and "locked" in str(exc.orig)
+            if attempt == MAX_ATTEMPTS or not (sqlstate in RETRYABLE_SQLSTATES or locked):
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
+def store_article(
+    engine: Engine,
+    article: Article,
+    analysis: ArticleAnalysis,
+    *,
+    extractor_version: str,
+    keys: ArticleKeys | None = None,
+    force: bool = False,
+) -> Outcome:
+    """Store `article` and its facts atomically. An older version of the same source, or the
+    same content from an older extractor (or any, with `force`), is replaced."""
+    article_keys = keys or ArticleKeys.of(article)
+    return with_retry(
+        engine,
+        lambda conn: _store(conn, article, analysis, article_keys, extractor_version, force),
+    )
+
+
+def _store(
+    conn: Connection,
+    article: Article,
+    analysis: ArticleAnalysis,
+    keys: ArticleKeys,
+    extractor_version: str,
+    force: bool,
+) -> Outcome:
+    values = {
+        "content_hash": keys.content_hash,
+        "source_hash": keys.source_hash,
+        "source_key": article.source_key,
+        "path": article.path,
+        "item": article.item,
+        "url": article.url,
+        "title": article.title,
+        "source": article.source,
+        "published_on": article.published_on,
+        "text": article.text,
+        "word_count": word_count(article.text),
+        "extractor_version": extractor_version,
+    }
+    stmt = _insert(conn, ArticleRow).values(**values).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    article_id = conn.execute(stmt.returning(ArticleRow.id)).scalar()
+    outcome: Outcome = "new"
+    if article_id is None:
+        existing = conn.execute(
+            select(ArticleRow.id, ArticleRow.content_hash, ArticleRow.extractor_version)
+            .where(
+                (ArticleRow.content_hash == keys.content_hash)
+                | (ArticleRow.source_hash == keys.source_hash)
+            )
+            .order_by((ArticleRow.content_hash == keys.content_hash).desc())
+            .with_for_update()
+        ).first()
+        if existing is None:  # the conflicting row vanished between statements: store it anew
+            article_id = conn.execute(stmt.returning(ArticleRow.id)).scalar_one()
+        else:
+            same_content = existing.content_hash == keys.content_hash
+            if same_content and existing.extractor_version == extractor_version and not force:
+                return "unchanged"
+            article_id = existing.id
+            _forget_article_facts(conn, article_id)
+            if same_content:  # re-extraction: the article keeps the source it was first seen at
+                del values["source_hash"], values["source_key"], values["path"], values["item"]
+            conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(**values))
+            outcome = "updated"
+    _write_analysis(conn, article_id, analysis)
+    return outcome
+
+
+def _forget_article_facts(conn: Connection, article_id: int) -> None:
+    """Remove an article's mentions, facts and figures, and take back their votes."""
+    for table in (Fact, Figure):
+        conn.execute(delete(table).where(table.article_id == article_id))
+    label_counts = conn.execute(
+        select(Mention.entity_id, Mention.label, func.count())
+        .where(Mention.article_id == article_id)
+        .group_by(Mention.entity_id, Mention.label)
+        .order_by(Mention.entity_id, Mention.label)
+    ).all()
+    alias_counts = conn.execute(
+        select(Mention.entity_id, Mention.text, func.count())
+        .where(Mention.article_id == article_id)
+        .group_by(Mention.entity_id, Mention.text)
+        .order_by(Mention.entity_id, Mention.text)
+    ).all()
+    for entity_id, label, n in label_counts:
+        conn.execute(
+            update(EntityLabel)
+            .where(EntityLabel.entity_id == entity_id, EntityLabel.label == label)
+            .values(seen=EntityLabel.seen - n)
+        )
+    for entity_id, alias, n in alias_counts:
+        conn.execute(
+            update(EntityAlias)
+            .where(EntityAlias.entity_id == entity_id, EntityAlias.alias == alias)
+            .values(seen=EntityAlias.seen - n)
+        )
+    conn.execute(delete(Mention).where(Mention.article_id == article_id))
+    _refresh_entities(conn, sorted({row[0] for row in label_counts}))
+
+
+def _entity_refs(analysis: ArticleAnalysis) -> dict[str, EntityRef]:
+    refs: dict[str, EntityRef] = {}
+    for mention in analysis.mentions:
+        refs.setdefault(mention.entity.key, mention.entity)
+    for fact in analysis.facts:
+        refs.setdefault(fact.subject.key, fact.subject)
+        if fact.object is not None:
+            refs.setdefault(fact.object.key, fact.object)
+    for figure in analysis.figures:
+        if figure.entity is not None:
+            refs.setdefault(figure.entity.key, figure.entity)
+    return refs
+
+
+def upsert_entities(conn: Connection, refs: dict[str, EntityRef]) -> dict[str, int]:
+    """Entity ids by key, creating missing ones. Keys are inserted in sorted order."""
+    if not refs:
+        return {}
+    rows = [{"key": k, "name": refs[k].name, "type": refs[k].label} for k in sorted(refs)]
+    conn.execute(_insert(conn, Entity).values(rows).on_conflict_do_nothing())  # type: ignore[attr-defined]
+    found = conn.execute(select(Entity.key, Entity.id).where(Entity.key.in_(list(refs)))).all()
+    return {key: entity_id for key, entity_id in found}
+
+
+def _upsert_counts(conn: Connection, table: type, rows: list[dict], keys: list[str]) -> None:
+    if not rows:
+        return
+    stmt = _insert(conn, table).values(rows)
+    stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
+        index_elements=keys,
+        set_={"seen": table.seen + stmt.excluded.seen},  # type: ignore[attr-defined]
+    )
+    conn.execute(stmt)
+
+
+def _evidence(ev: Evidence) -> dict[str, int]:
+    return {
+        "start_char": ev.start_char,
+        "end_char": ev.end_char,
+        "sent_start": ev.sent_start,
+        "sent_end": ev.sent_end,
+    }
+
+
+def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis) -> None:
+    ids = upsert_entities(conn, _entity_refs(analysis))
+    labels = Counter((ids[m.entity.key], m.label) for m in analysis.mentions)
+    aliases = Counter((ids[m.entity.key], m.text) for m in analysis.mentions)
+    # A fact's endpoints vote too, so an entity only named in facts still gets a type.
+    for ref in _entity_refs(analysis).values():
+        labels.setdefault((ids[ref.key], ref.label), 0)
+        aliases.setdefault((ids[ref.key], ref.name), 0)
+    _upsert_counts(
+        conn,
+        EntityLabel,
+        [{"entity_id": e, "label": lab, "seen": n} for (e, lab), n in sorted(labels.items())],
+        ["entity_id", "label"],
+    )
+    _upsert_counts(
+        conn,
+        EntityAlias,
+        [
+            {"entity_id": e, "alias": alias, "key": fold(alias), "seen": n}
+            for (e, alias), n in sorted(aliases.items())
+        ],
+        ["entity_id", "alias"],
+    )
+    if analysis.mentions:
+        conn.execute(
+            Mention.__table__.insert(),
+            [
+                {
+                    "article_id": article_id,
+                    "entity_id": ids[m.entity.key],
+                    "text": m.text,
+                    "label": m.label,
+                    **_evidence(m.evidence),
+                }
+                for m in analysis.mentions
+            ],
+        )
+    if analysis.facts:
+        conn.execute(
+            Fact.__table__.insert(),
+            [
+                {
+                    "article_id": article_id,
+                    "relation": f.relation,
+                    "subject_id": ids[f.subject.key],
+                    "object_id": ids[f.object.key] if f.object is not None else None,
+                    "title": f.title,
+                    "status": f.status,
+                    "place": f.place,
+                    "happened_on": f.happened_on,
+                    "modality": f.modality,
+                    "extractor": f.extractor,
+                    "confidence": f.confidence,
+                    **_evidence(f.evidence),
+                }
+                for f in analysis.facts
+            ],
+        )
+    if analysis.figures:
+        conn.execute(
+            Figure.__table__.insert(),
+            [
+                {
+                    "article_id": article_id,
+                    "entity_id": ids[g.entity.key] if g.entity is not None else None,
+                    "metric": g.metric,
+                    "value": g.value,
+                    "value_high": g.value_high,
+                    "unit": g.unit,
+                    "currency": g.currency,
+                    "period": g.period,
+                    "qualifier": g.qualifier,
+                    "change_pct": g.change_pct,
+                    "change_basis": g.change_basis,
+                    "raw_text": g.raw_text,
+                    "as_of": g.as_of,
+                    "extractor": g.extractor,
+                    "confidence": g.confidence,
+                    **_evidence(g.evidence),
+                }
+                for g in analysis.figures
+            ],
+        )
+    _refresh_entities(conn, sorted(set(ids.values())))
+
+
+def _refresh_entities(conn: Connection, entity_ids: list[int]) -> None:
+    """Re-vote type and display name of the touched entities from their counters."""
+    if not entity_ids:
+        return
+    from kb.resolve.votes import best_name, vote_label
+
+    label_rows = conn.execute(
+        select(EntityLabel.entity_id, EntityLabel.label, EntityLabel.seen).where(
+            EntityLabel.entity_id.in_(entity_ids)
+        )
+    ).all()
+    alias_rows = conn.execute(
+        select(EntityAlias.entity_id, EntityAlias.alias, EntityAlias.seen).where(
+            EntityAlias.entity_id.in_(entity_ids)
+        )
+    ).all()
+    labels: dict[int, dict[str, int]] = {}
+    for entity_id, label, seen in label_rows:
+        labels.setdefault(entity_id, {})[label] = seen
+    names: dict[int, dict[str, int]] = {}
+    for entity_id, alias, seen in alias_rows:
+        names.setdefault(entity_id, {})[alias] = seen
+    current = {
+        row.id: (row.type, row.name)
+        for row in conn.execute(
+            select(Entity.id, Entity.type, Entity.name).where(Entity.id.in_(entity_ids))
+        )
+    }
+    for entity_id in entity_ids:
+        wanted = (
+            vote_label(labels.get(entity_id, {})) or current[entity_id][0],
+            best_name(names.get(entity_id, {})) or current[entity_id][1],
+        )
+        if wanted != current[entity_id]:
+            conn.execute(
+                update(Entity).where(Entity.id == entity_id).values(type=wanted[0], name=wanted[1])
+            )

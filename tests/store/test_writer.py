@@ -1,0 +1,120 @@
+"""Idempotent writes: the same article once, a changed article replaces its facts,
+entities are one row per normalized key and votes pick type and name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import text
+
+from kb.records import Article, ArticleAnalysis, EntityRef, Evidence, FactRecord, MentionRecord
+from kb.store.writer import store_article
+
+ANNA = EntityRef(key="anna berg", name="Anna Berg", label="PERSON")
+TOM = EntityRef(key="tom ueda", name="Tom Ueda", label="PERSON")
+NORDWIND = EntityRef(key="nordwind", name="Nordwind", label="ORG")
+TEXT = "Anna Berg met Tom Ueda in Oslo. Nordwind said the talks went well."
+
+
+def mention(ref: EntityRef, text_: str, label: str | None = None) -> MentionRecord:
+    start = TEXT.index(text_)
+    return MentionRecord(
+        entity=ref,
+        text=text_,
+        label=label or ref.label,
+        evidence=Evidence(start_char=start, end_char=start + len(text_), sent_start=0, sent_end=31),
+    )
+
+
+def analysis(extra_label: str | None = None) -> ArticleAnalysis:
+    return ArticleAnalysis(
+        mentions=(
+            mention(ANNA, "Anna Berg"),
+            mention(TOM, "Tom Ueda"),
+            mention(NORDWIND, "Nordwind"),
+            mention(NORDWIND, "Nordwind", extra_label or "ORG"),
+        ),
+        facts=(
+            FactRecord(
+                relation="met",
+                subject=ANNA,
+                object=TOM,
+                place="Oslo",
+                evidence=Evidence(start_char=0, end_char=22, sent_start=0, sent_end=31),
+                extractor="test",
+                confidence=0.9,
+            ),
+        ),
+    )
+
+
+def article(text_: str = TEXT, path: str = "a.txt") -> Article:
+    return Article(
+        text=text_, path=path, origin=path, title="Talks", published_on=dt.date(2025, 3, 4)
+    )
+
+
+def count(engine, table: str) -> int:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def test_same_article_is_stored_once(engine) -> None:  # type: ignore[no-untyped-def]
+    assert store_article(engine, article(), analysis(), extractor_version="1") == "new"
+    assert store_article(engine, article(), analysis(), extractor_version="1") == "unchanged"
+    assert store_article(engine, article(path="copy.txt"), analysis(), extractor_version="1") == (
+        "unchanged"
+    )
+    assert count(engine, "articles") == 1
+    assert count(engine, "mentions") == 4
+    assert count(engine, "entities") == 3
+
+
+def test_meeting_appears_in_both_directions_with_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    store_article(engine, article(), analysis(), extractor_version="1")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT person, met, met_on, place, evidence FROM v_meetings ORDER BY person")
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("Anna Berg", "Tom Ueda", "2025-03-04", "Oslo", "Anna Berg met Tom Ueda in Oslo."),
+        ("Tom Ueda", "Anna Berg", "2025-03-04", "Oslo", "Anna Berg met Tom Ueda in Oslo."),
+    ]
+
+
+def test_changed_article_replaces_its_facts(engine) -> None:  # type: ignore[no-untyped-def]
+    store_article(engine, article(), analysis(), extractor_version="1")
+    edited = TEXT.replace("went well", "went very well")
+    assert store_article(engine, article(edited), analysis(), extractor_version="1") == "updated"
+    assert count(engine, "articles") == 1
+    assert count(engine, "mentions") == 4
+    assert count(engine, "facts") == 1
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT text FROM articles")).scalar_one()
+        seen = conn.execute(
+            text("SELECT seen FROM entity_aliases WHERE alias = 'Nordwind'")
+        ).scalar_one()
+    assert stored == edited
+    assert seen == 2  # the old version's votes were taken back
+
+
+def test_new_extractor_version_re_extracts(engine) -> None:  # type: ignore[no-untyped-def]
+    store_article(engine, article(), analysis(), extractor_version="1")
+    assert store_article(engine, article(), analysis(), extractor_version="2") == "updated"
+    assert store_article(engine, article(), analysis(), extractor_version="2", force=True) == (
+        "updated"
+    )
+    assert count(engine, "mentions") == 4
+
+
+def test_majority_label_wins(engine) -> None:  # type: ignore[no-untyped-def]
+    store_article(engine, article(), analysis(extra_label="PERSON"), extractor_version="1")
+    other = article("Nordwind grew. Nordwind hired.", path="b.txt")
+    store_article(engine, other, analysis(), extractor_version="1")
+    with engine.connect() as conn:
+        kind = conn.execute(text("SELECT type FROM entities WHERE key = 'nordwind'")).scalar_one()
+        aliases = conn.execute(
+            text("SELECT aliases FROM v_entities WHERE name = 'Anna Berg'")
+        ).scalar_one()
+    assert kind == "ORG"
+    assert aliases == "Anna Berg"
