@@ -1,14 +1,37 @@
-"""Named queries over the public views: the CLI and SQL users read the same rows."""
+"""Named queries over the public views: the CLI and SQL users read the same rows.
+
+Every function takes an open connection and returns plain data (`Rows`, dataclasses).
+User values only ever reach SQL as `:named` parameters; the SQL text itself is built
+from fixed fragments. Where a view would be slow to scan whole (ranking 100k entities,
+say), a cheap query over the tables picks the ids first and the view gives the values.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from sqlalchemy import Connection, bindparam, text
 
+from kb.errors import NotFound, UsageError
 from kb.textnorm import fold
+
+EntitySort = Literal["mentions", "name", "recent"]
+ENTITY_SORTS: tuple[EntitySort, ...] = ("mentions", "name", "recent")
+CANDIDATES_SHOWN = 10
+SUGGESTIONS_SHOWN = 5
+SUGGESTION_POOL_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Rows:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
 
 @dataclass(frozen=True)
@@ -18,90 +41,684 @@ class Candidate:
     type: str
     mention_count: int
 
+    def describe(self) -> str:
+        return f"{self.name} ({self.type}, {self.mention_count} mentions)"
+
 
 @dataclass(frozen=True)
-class Rows:
-    columns: list[str]
-    rows: list[Sequence[Any]]
+class NameMatch:
+    """What NAME denotes: one `entity`, or the `candidates` it could mean (ambiguous),
+    or neither, with `suggestions` of close names (unknown)."""
+
+    query: str
+    entity: Candidate | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+    total: int = 0
+    suggestions: list[Candidate] = field(default_factory=list)
+
+
+def _rows(result: Any) -> Rows:
+    return Rows(list(result.keys()), [tuple(row) for row in result])
+
+
+def _expanding(sql: str, *names: str) -> Any:
+    return text(sql).bindparams(*(bindparam(n, expanding=True) for n in names))
+
+
+# --- name lookup -------------------------------------------------------------------------
 
 
 def name_keys(name: str) -> list[str]:
     """Lookup keys for a user's NAME: folded, and reversed for a two-part name ('Jun Lei')."""
     key = fold(name)
     parts = key.split()
-    keys = [key]
+    keys = [key] if key else []
     if len(parts) == 2:
         keys.append(f"{parts[1]} {parts[0]}")
     return keys
 
 
-def find_entities(conn: Connection, name: str) -> list[Candidate]:
-    """Entities that have NAME (any order of a two-part name) among their aliases."""
-    stmt = text(
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (a swap of neighbours costs 1), or limit + 1 when
+    it is larger than `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, before[j - 2] + 1)
+            current[j] = best
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def _prefix_condition(conn: Connection) -> str:
+    """Alias keys starting with :pattern. SQLite's GLOB is case-sensitive, so it can walk
+    the key index; folded keys hold only word characters and spaces, none of them special
+    to GLOB. PostgreSQL's LIKE needs '_' escaped (see _like_prefix)."""
+    if conn.dialect.name == "sqlite":
+        return "key GLOB :pattern"
+    return "key LIKE :pattern ESCAPE '\\'"
+
+
+def _prefix_pattern(conn: Connection, prefix: str, *, suffix_only: bool = False) -> str:
+    if conn.dialect.name == "sqlite":
+        return f"* {prefix}" if suffix_only else f"{prefix}*"
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"% {escaped}" if suffix_only else f"{escaped}%"
+
+
+def candidates_by_id(conn: Connection, entity_ids: Iterable[int]) -> list[Candidate]:
+    """Name, type and mention count of these entities, most mentioned first."""
+    ids = sorted(set(entity_ids))
+    if not ids:
+        return []
+    stmt = _expanding(
         """
         SELECT e.id, e.name, e.type,
-               (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS mentions
-        FROM entities e
-        WHERE e.id IN (SELECT entity_id FROM entity_aliases WHERE key IN :keys)
-        ORDER BY mentions DESC, e.name
-        """
-    ).bindparams(bindparam("keys", expanding=True))
-    return [Candidate(*row) for row in conn.execute(stmt, {"keys": name_keys(name)})]
+               (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS mention_count
+        FROM entities e WHERE e.id IN :ids
+        """,
+        "ids",
+    )
+    found = [Candidate(*row) for row in conn.execute(stmt, {"ids": ids})]
+    return sorted(found, key=lambda c: (-c.mention_count, c.name, c.entity_id))
 
 
-def who_met(conn: Connection, entity_id: int) -> Rows:
-    result = conn.execute(
+def _exact_alias_matches(conn: Connection, keys: list[str]) -> list[int]:
+    stmt = _expanding("SELECT DISTINCT entity_id FROM entity_aliases WHERE key IN :keys", "keys")
+    return [row[0] for row in conn.execute(stmt, {"keys": keys})]
+
+
+def _loose_alias_matches(conn: Connection, key: str, limit: int) -> list[int]:
+    """Entities with an alias that starts with `key`, or whose last word is `key` (a surname)."""
+    ids: list[int] = []
+    for suffix_only in (False, True):
+        if suffix_only and " " in key:
+            break
+        stmt = text(
+            f"SELECT DISTINCT entity_id FROM entity_aliases WHERE {_prefix_condition(conn)} "
+            "LIMIT :limit"
+        )
+        pattern = _prefix_pattern(conn, key, suffix_only=suffix_only)
+        ids.extend(row[0] for row in conn.execute(stmt, {"pattern": pattern, "limit": limit}))
+    return list(dict.fromkeys(ids))
+
+
+def _pick(
+    query: str, candidates: list[Candidate], keys: list[str], prefer_type: str | None
+) -> NameMatch:
+    """One entity if the candidates leave no doubt: the only one of the type the command
+    asks for, or the only one whose own name (not just an alias) is NAME."""
+    pool = [c for c in candidates if c.type == prefer_type] or candidates
+    if len(pool) > 1:
+        pool = [c for c in pool if fold(c.name) in keys] or pool
+    if len(pool) == 1:
+        return NameMatch(query, entity=pool[0], total=1)
+    return NameMatch(query, candidates=pool[:CANDIDATES_SHOWN], total=len(pool))
+
+
+def suggest_names(conn: Connection, name: str, limit: int = SUGGESTIONS_SHOWN) -> list[Candidate]:
+    """Entities with a name within a small edit distance of NAME (typos, swapped letters).
+
+    Only aliases that start with the first letter of one of NAME's words, or have a word
+    starting with it for a one-word NAME, are compared: a typo in every first letter is
+    not found, and the pool stays small enough for a million-fact store."""
+    keys = name_keys(name)
+    if not keys:
+        return []
+    key = keys[0]
+    max_distance = max(1, min(3, len(key) // 4))
+    patterns = {_prefix_pattern(conn, word[0]) for word in key.split()}
+    if " " not in key:
+        patterns.add(_prefix_pattern(conn, key[0], suffix_only=True))
+    pool: dict[str, set[int]] = {}
+    stmt = text(
+        f"SELECT key, entity_id FROM entity_aliases WHERE {_prefix_condition(conn)} "
+        "AND length(key) BETWEEN :shortest AND :longest LIMIT :limit"
+    )
+    shortest, longest = 1, len(key) + max_distance
+    for pattern in sorted(patterns):
+        params = {
+            "pattern": pattern,
+            "shortest": shortest,
+            "longest": 10_000 if pattern.startswith(("*", "%")) else longest,
+            "limit": SUGGESTION_POOL_LIMIT,
+        }
+        for alias_key, entity_id in conn.execute(stmt, params):
+            pool.setdefault(alias_key, set()).add(entity_id)
+    distances: dict[int, int] = {}
+    for alias_key, entity_ids in pool.items():
+        words = alias_key.split()
+        options = [alias_key] + (words if " " not in key and len(words) > 1 else [])
+        distance = min(edit_distance(k, option, max_distance) for k in keys for option in options)
+        if distance <= max_distance:
+            for entity_id in entity_ids:
+                distances[entity_id] = min(distance, distances.get(entity_id, distance))
+    closest = sorted(distances, key=lambda e: distances[e])[: limit * 4]
+    ranked = sorted(
+        candidates_by_id(conn, closest),
+        key=lambda c: (distances[c.entity_id], -c.mention_count, c.name),
+    )
+    return ranked[:limit]
+
+
+def lookup_name(conn: Connection, name: str, *, prefer_type: str | None = None) -> NameMatch:
+    """What NAME denotes. In order: an alias equal to NAME (any case, accents or
+    punctuation, either order of a two-part name), then an alias starting with NAME or
+    ending with it as a word (a surname). With `prefer_type` ('PERSON' for who-met), a
+    name shared with entities of other types still picks the one of that type."""
+    keys = name_keys(name)
+    if not keys:
+        return NameMatch(name)
+    exact = _exact_alias_matches(conn, keys)
+    if exact:
+        return _pick(name, candidates_by_id(conn, exact), keys, prefer_type)
+    loose = _loose_alias_matches(conn, keys[0], limit=500)
+    if loose:
+        return _pick(name, candidates_by_id(conn, loose), keys, prefer_type)
+    return NameMatch(name, suggestions=suggest_names(conn, name))
+
+
+def describe_no_match(match: NameMatch) -> str:
+    """The error text for a NAME that is ambiguous or unknown: candidates, one per line,
+    or close names to try."""
+    if match.candidates:
+        lines = [f"{match.query!r} could be {match.total} entities; say which:"]
+        lines += [f"  {c.describe()}" for c in match.candidates]
+        if match.total > len(match.candidates):
+            lines.append(f"  … and {match.total - len(match.candidates)} more")
+        return "\n".join(lines)
+    message = f"no entity named {match.query!r}"
+    if match.suggestions:
+        message += "; did you mean: " + "; ".join(c.describe() for c in match.suggestions) + "?"
+    return message
+
+
+def resolve_name(conn: Connection, name: str, *, prefer_type: str | None = None) -> Candidate:
+    """The one entity NAME denotes; NotFound (listing candidates or close names) otherwise."""
+    match = lookup_name(conn, name, prefer_type=prefer_type)
+    if match.entity is None:
+        raise NotFound(describe_no_match(match))
+    return match.entity
+
+
+# --- filters shared by several queries --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """Optional bounds on a date column (ISO text in the views) and on confidence."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    min_confidence: float | None = None
+
+    def conditions(self, date_column: str) -> tuple[list[str], dict[str, Any]]:
+        where: list[str] = []
+        params: dict[str, Any] = {}
+        if self.since is not None:
+            where.append(f"{date_column} >= :since")
+            params["since"] = self.since.isoformat()
+        if self.until is not None:
+            where.append(f"{date_column} <= :until")
+            params["until"] = self.until.isoformat()
+        if self.min_confidence is not None:
+            where.append("confidence >= :min_confidence")
+            params["min_confidence"] = self.min_confidence
+        return where, params
+
+
+def _limit_clause(limit: int | None, params: dict[str, Any]) -> str:
+    if limit is None:
+        return ""
+    params["limit"] = limit
+    return " LIMIT :limit"
+
+
+# --- who met whom ------------------------------------------------------------------------
+
+MEETING_COLUMNS = "met, met_id, met_on, place, article_id, article_title, evidence, confidence"
+
+
+def who_met(
+    conn: Connection, person_id: int, window: Window = Window(), *, limit: int | None = None
+) -> Rows:
+    """Every meeting of the person, newest first: one row per meeting (from v_meetings)."""
+    where, params = window.conditions("met_on")
+    params["person_id"] = person_id
+    sql = (
+        f"SELECT {MEETING_COLUMNS} FROM v_meetings "
+        f"WHERE {' AND '.join(['person_id = :person_id', *where])} "
+        "ORDER BY met_on DESC, fact_id DESC" + _limit_clause(limit, params)
+    )
+    return _rows(conn.execute(text(sql), params))
+
+
+def who_met_summary(
+    conn: Connection,
+    person_id: int,
+    window: Window = Window(),
+    *,
+    limit: int | None = None,
+    order: Literal["count", "recent"] = "count",
+) -> Rows:
+    """One row per person met: how often, first and last date."""
+    where, params = window.conditions("met_on")
+    params["person_id"] = person_id
+    order_by = {
+        "count": "meetings DESC, last_met DESC, met",
+        "recent": "last_met DESC, meetings DESC, met",
+    }[order]
+    sql = (
+        "SELECT met, met_id, count(*) AS meetings, min(met_on) AS first_met, "
+        "max(met_on) AS last_met FROM v_meetings "
+        f"WHERE {' AND '.join(['person_id = :person_id', *where])} "
+        f"GROUP BY met_id, met ORDER BY {order_by}" + _limit_clause(limit, params)
+    )
+    return _rows(conn.execute(text(sql), params))
+
+
+def aliases_of(conn: Connection, entity_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Every surface form of these entities, longest first (for highlighting in evidence)."""
+    ids = sorted(set(entity_ids))
+    if not ids:
+        return {}
+    stmt = _expanding("SELECT entity_id, alias FROM entity_aliases WHERE entity_id IN :ids", "ids")
+    found: dict[int, list[str]] = {i: [] for i in ids}
+    for entity_id, alias in conn.execute(stmt, {"ids": ids}):
+        found[entity_id].append(alias)
+    return {i: sorted(a, key=lambda s: (-len(s), s)) for i, a in found.items()}
+
+
+# --- one entity's profile ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntityProfile:
+    """Everything `kb entity` shows; `sections` are named row sets in display order."""
+
+    entity_id: int
+    name: str
+    type: str
+    aliases: list[str]
+    mention_count: int
+    article_count: int
+    first_seen: str | None
+    last_seen: str | None
+    sections: dict[str, Rows]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "type": self.type,
+            "aliases": self.aliases,
+            "mention_count": self.mention_count,
+            "article_count": self.article_count,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
+
+
+PROFILE_SECTIONS = ("roles", "meetings", "products", "figures", "co_mentioned", "articles")
+
+
+def entity_profile(conn: Connection, entity_id: int, *, limit: int = 10) -> EntityProfile:
+    """The profile of one entity; each section holds at most `limit` rows."""
+    head = conn.execute(
         text(
-            """
-            SELECT met, met_on, place, article_title, evidence, confidence, article_id
-            FROM v_meetings WHERE person_id = :entity_id
-            ORDER BY met_on DESC, met
-            """
+            "SELECT entity_id, name, type, aliases, mention_count, article_count, first_seen, "
+            "last_seen FROM v_entities WHERE entity_id = :entity_id"
         ),
         {"entity_id": entity_id},
+    ).one_or_none()
+    if head is None:
+        raise NotFound(f"no entity with id {entity_id}")
+    sections = {
+        "roles": roles_of(conn, entity_id, limit=limit),
+        "meetings": who_met_summary(conn, entity_id, limit=limit, order="recent"),
+        "products": products_of(conn, entity_id, limit=limit),
+        "figures": figures(conn, entity_id=entity_id, limit=limit),
+        "co_mentioned": co_mentioned(conn, entity_id, limit=limit),
+        "articles": articles_of(conn, entity_id, limit=limit),
+    }
+    return EntityProfile(
+        entity_id=head.entity_id,
+        name=head.name,
+        type=head.type,
+        aliases=[a for a in (head.aliases or "").split("; ") if a],
+        mention_count=int(head.mention_count),
+        article_count=int(head.article_count),
+        first_seen=head.first_seen,
+        last_seen=head.last_seen,
+        sections=sections,
     )
-    return Rows(list(result.keys()), [tuple(r) for r in result])
 
 
-def list_entities(conn: Connection, *, entity_type: str | None, limit: int) -> Rows:
-    where = "WHERE type = :type" if entity_type else ""
-    result = conn.execute(
+def roles_of(conn: Connection, entity_id: int, *, limit: int | None = None) -> Rows:
+    """Roles the entity holds (a person) or that are held at it (an organization), one row
+    per person, title, organization and status, with the latest date it was stated."""
+    params: dict[str, Any] = {"entity_id": entity_id}
+    sql = (
+        "SELECT person, person_id, title, organization, organization_id, status, "
+        "max(as_of) AS as_of, count(*) AS sources FROM ("
+        "  SELECT * FROM v_roles WHERE person_id = :entity_id"
+        "  UNION ALL"
+        "  SELECT * FROM v_roles WHERE organization_id = :entity_id"
+        "   AND person_id <> :entity_id"
+        ") r GROUP BY person_id, person, title, organization_id, organization, status "
+        "ORDER BY as_of DESC, sources DESC, person, title" + _limit_clause(limit, params)
+    )
+    return _rows(conn.execute(text(sql), params))
+
+
+def products_of(conn: Connection, entity_id: int, *, limit: int | None = None) -> Rows:
+    """Products the entity makes, or, for a product, its maker(s) (from v_products)."""
+    made = [
+        row[0]
+        for row in conn.execute(
+            text(
+                "SELECT DISTINCT object_id FROM facts WHERE relation = 'makes' "
+                "AND subject_id = :entity_id AND object_id IS NOT NULL"
+            ),
+            {"entity_id": entity_id},
+        )
+    ]
+    params: dict[str, Any] = {"entity_id": entity_id, "made": made or [-1]}
+    stmt = _expanding(
+        "SELECT product, product_id, maker, maker_id, article_count, first_seen FROM v_products "
+        "WHERE (product_id IN :made AND maker_id = :entity_id) "
+        "OR (product_id = :entity_id AND maker_id IS NOT NULL) "
+        "ORDER BY article_count DESC, product, maker" + _limit_clause(limit, params),
+        "made",
+    )
+    return _rows(conn.execute(stmt, params))
+
+
+def co_mentioned(conn: Connection, entity_id: int, *, limit: int = 10) -> Rows:
+    """Entities named in the most articles that also name this one."""
+    top = conn.execute(
         text(
-            f"""
-            SELECT entity_id, name, type, mention_count, article_count, first_seen, last_seen
-            FROM v_entities {where}
-            ORDER BY mention_count DESC, name LIMIT :limit
-            """
+            "SELECT m.entity_id, count(DISTINCT m.article_id) AS shared_articles "
+            "FROM (SELECT DISTINCT article_id FROM mentions WHERE entity_id = :entity_id) a "
+            "JOIN mentions m ON m.article_id = a.article_id "
+            "WHERE m.entity_id <> :entity_id "
+            "GROUP BY m.entity_id ORDER BY shared_articles DESC, m.entity_id LIMIT :limit"
         ),
-        {"type": entity_type.upper() if entity_type else None, "limit": limit},
+        {"entity_id": entity_id, "limit": limit},
+    ).all()
+    if not top:
+        return Rows(["entity_id", "name", "type", "shared_articles"], [])
+    shared = dict(top)
+    stmt = _expanding("SELECT id, name, type FROM entities WHERE id IN :ids", "ids")
+    named = {row.id: row for row in conn.execute(stmt, {"ids": list(shared)})}
+    rows = [(i, named[i].name, named[i].type, n) for i, n in top]
+    rows.sort(key=lambda r: (-r[3], r[1], r[0]))
+    return Rows(["entity_id", "name", "type", "shared_articles"], rows)
+
+
+def articles_of(conn: Connection, entity_id: int, *, limit: int | None = None) -> Rows:
+    """The articles that mention the entity, newest first (from v_articles)."""
+    params: dict[str, Any] = {"entity_id": entity_id}
+    sql = (
+        "SELECT article_id, published_on, title, source, url FROM v_articles WHERE article_id IN "
+        "(SELECT article_id FROM mentions WHERE entity_id = :entity_id) "
+        "ORDER BY published_on DESC, article_id DESC" + _limit_clause(limit, params)
     )
-    return Rows(list(result.keys()), [tuple(r) for r in result])
+    return _rows(conn.execute(text(sql), params))
+
+
+# --- lists: entities, facts, figures ------------------------------------------------------
+
+ENTITY_COLUMNS = (
+    "entity_id, name, type, aliases, mention_count, article_count, first_seen, last_seen"
+)
+
+
+def entity_types(conn: Connection) -> list[str]:
+    return [row[0] for row in conn.execute(text("SELECT DISTINCT type FROM entities ORDER BY 1"))]
+
+
+def list_entities(
+    conn: Connection,
+    *,
+    entity_type: str | None = None,
+    limit: int = 50,
+    sort: EntitySort = "mentions",
+) -> Rows:
+    """Entities from v_entities: most mentioned, by name, or most recently seen first.
+
+    The ids are picked with a query over the tables, so that the view's per-entity
+    counts are computed for the `limit` rows shown, not for every entity."""
+    if sort not in ENTITY_SORTS:
+        raise UsageError(f"unknown sort {sort!r}; use one of {', '.join(ENTITY_SORTS)}")
+    kind = entity_type.upper() if entity_type else None
+    if sort == "recent":
+        ids = _recently_seen_ids(conn, kind, limit)
+    else:
+        type_filter = "WHERE e.type = :type" if kind else ""
+        ranking = {
+            "mentions": "coalesce(c.n, 0) DESC, e.name, e.id",
+            "name": "e.name, e.id",
+        }[sort]
+        counts = (
+            "LEFT JOIN (SELECT entity_id, count(*) AS n FROM mentions GROUP BY entity_id) c "
+            "ON c.entity_id = e.id"
+            if sort == "mentions"
+            else ""
+        )
+        params: dict[str, Any] = {"type": kind, "limit": limit}
+        ids = [
+            row[0]
+            for row in conn.execute(
+                text(
+                    f"SELECT e.id FROM entities e {counts} {type_filter} "
+                    f"ORDER BY {ranking} LIMIT :limit"
+                ),
+                params,
+            )
+        ]
+    if not ids:
+        if kind and kind not in entity_types(conn):
+            known = ", ".join(entity_types(conn)) or "none yet"
+            raise UsageError(f"no entities of type {kind!r}; types in this store: {known}")
+        return Rows([c.strip() for c in ENTITY_COLUMNS.split(",")], [])
+    order = {
+        "mentions": "mention_count DESC, name, entity_id",
+        "name": "name, entity_id",
+        "recent": "last_seen DESC NULLS LAST, name, entity_id",
+    }[sort]
+    stmt = _expanding(
+        f"SELECT {ENTITY_COLUMNS} FROM v_entities WHERE entity_id IN :ids ORDER BY {order}",
+        "ids",
+    )
+    return _rows(conn.execute(stmt, {"ids": ids}))
+
+
+def _recently_seen_ids(conn: Connection, kind: str | None, limit: int) -> list[int]:
+    """Ids of the `limit` entities with the latest last_seen (ties by name).
+
+    Only articles from a cut-off date on are joined to their mentions: every entity last
+    seen on or after the cut-off is found with its true last date, and once they number
+    `limit` or more no entity seen only earlier can be among the first `limit`. The
+    cut-off moves back (more articles) until that holds or every article is in."""
+    type_join = "JOIN entities e ON e.id = m.entity_id AND e.type = :type" if kind else ""
+    seen_sql = (
+        "SELECT m.entity_id, max(a.published_on) AS last_seen FROM articles a "
+        f"JOIN mentions m ON m.article_id = a.id {type_join} "
+        "WHERE a.published_on >= :cutoff GROUP BY m.entity_id"
+    )
+    articles = limit * 4
+    while True:
+        cutoff = conn.execute(
+            text(
+                "SELECT published_on FROM articles WHERE published_on IS NOT NULL "
+                "ORDER BY published_on DESC LIMIT 1 OFFSET :offset"
+            ),
+            {"offset": articles},
+        ).scalar()
+        if cutoff is None:
+            break
+        seen = conn.execute(text(seen_sql), {"cutoff": cutoff, "type": kind}).all()
+        if len(seen) >= limit:
+            return _top_recent(conn, seen, limit)
+        articles *= 4
+    type_filter = "WHERE e.type = :type" if kind else ""
+    everyone = conn.execute(
+        text(
+            "SELECT e.id, (SELECT max(a.published_on) FROM mentions m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = e.id) AS last_seen "
+            f"FROM entities e {type_filter}"
+        ),
+        {"type": kind},
+    ).all()
+    return _top_recent(conn, everyone, limit)
+
+
+def _top_recent(conn: Connection, seen: Sequence[Any], limit: int) -> list[int]:
+    last = {entity_id: day for entity_id, day in seen}
+    dated = sorted((day for day in last.values() if day is not None), reverse=True)
+    threshold = dated[min(limit, len(dated)) - 1] if dated else None
+    # Everyone tied at the threshold date stays in, to be ordered by name as v_entities is.
+    keep = [e for e, day in last.items() if day is None or threshold is None or day >= threshold]
+    stmt = _expanding("SELECT id, name FROM entities WHERE id IN :ids", "ids")
+    names = dict(conn.execute(stmt, {"ids": keep or [-1]}).all())
+    keep.sort(key=lambda e: (names[e], e))
+    keep.sort(key=lambda e: (last[e] is not None, str(last[e] or "")), reverse=True)
+    return keep[:limit]
+
+
+FACT_COLUMNS = (
+    "subject, subject_type, relation, object, object_type, happened_on, title, status, place, "
+    "confidence, article_id, evidence, fact_id"
+)
+
+
+def relations_in_store(conn: Connection) -> list[str]:
+    return [row[0] for row in conn.execute(text("SELECT DISTINCT relation FROM facts ORDER BY 1"))]
+
+
+def facts(
+    conn: Connection,
+    *,
+    relation: str | None = None,
+    subject_id: int | None = None,
+    object_id: int | None = None,
+    window: Window = Window(),
+    limit: int | None = 100,
+) -> Rows:
+    """Facts from v_relations, newest first, filtered by relation and either end."""
+    where, params = window.conditions("happened_on")
+    if relation is not None:
+        where.append("relation = :relation")
+        params["relation"] = relation
+    if subject_id is not None:
+        where.append("subject_id = :subject_id")
+        params["subject_id"] = subject_id
+    if object_id is not None:
+        where.append("object_id = :object_id")
+        params["object_id"] = object_id
+    filters = f"WHERE {' AND '.join(where)}" if where else ""
+    sql = (
+        f"SELECT {FACT_COLUMNS} FROM v_relations {filters} "
+        "ORDER BY happened_on DESC, fact_id DESC" + _limit_clause(limit, params)
+    )
+    result = _rows(conn.execute(text(sql), params))
+    if not result.rows and relation is not None and relation not in relations_in_store(conn):
+        known = ", ".join(relations_in_store(conn)) or "none yet"
+        raise UsageError(f"no facts with relation {relation!r}; relations in this store: {known}")
+    return result
+
+
+FIGURE_COLUMNS = (
+    "entity, entity_id, metric, value, unit, currency, period, qualifier, change_pct, "
+    "change_basis, raw_text, as_of, confidence, article_id, evidence, figure_id"
+)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def figures(
+    conn: Connection,
+    *,
+    entity_id: int | None = None,
+    metric: str | None = None,
+    period: str | None = None,
+    limit: int | None = 100,
+) -> Rows:
+    """Figures from v_figures, latest first. `metric` matches any part of the metric, in
+    any case; `period` matches the period or any period inside it ('2024' → '2024-Q2')."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if entity_id is not None:
+        where.append("entity_id = :entity_id")
+        params["entity_id"] = entity_id
+    if metric:
+        where.append("lower(metric) LIKE :metric ESCAPE '\\'")
+        params["metric"] = f"%{_escape_like(metric.casefold())}%"
+    if period:
+        where.append("(period = :period OR period LIKE :period_inside ESCAPE '\\')")
+        params["period"] = period
+        params["period_inside"] = f"{_escape_like(period)}-%"
+    filters = f"WHERE {' AND '.join(where)}" if where else ""
+    sql = (
+        f"SELECT {FIGURE_COLUMNS} FROM v_figures {filters} "
+        "ORDER BY as_of DESC, figure_id DESC" + _limit_clause(limit, params)
+    )
+    return _rows(conn.execute(text(sql), params))
+
+
+# --- the store at a glance --------------------------------------------------------------
+
+
+def database_size(conn: Connection) -> int | None:
+    """Bytes the database takes: SQLite pages (main file), or PostgreSQL's own count."""
+    if conn.dialect.name == "sqlite":
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar() or 0
+        page_size = conn.exec_driver_sql("PRAGMA page_size").scalar() or 0
+        return int(pages) * int(page_size)
+    if conn.dialect.name == "postgresql":
+        return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+    return None
 
 
 def store_stats(conn: Connection) -> Rows:
-    """One row per measure: counts of everything, entities by type, facts by relation."""
+    """One row per measure. Measures are stable dotted keys: `entities.PERSON`,
+    `facts.met`, … so that JSON readers can look them up."""
+    one = conn.execute
     rows: list[tuple[str, Any]] = []
-    scalar = conn.execute
-    rows.append(("articles", scalar(text("SELECT count(*) FROM articles")).scalar_one()))
-    rows.append(
-        ("words", scalar(text("SELECT coalesce(sum(word_count), 0) FROM articles")).scalar_one())
-    )
-    first, last = scalar(text("SELECT min(published_on), max(published_on) FROM v_articles")).one()
-    rows.append(("first article date", first))
-    rows.append(("last article date", last))
-    rows.append(("entities", scalar(text("SELECT count(*) FROM entities")).scalar_one()))
-    for entity_type, n in scalar(
+    articles, words, first, last = one(
+        text(
+            "SELECT count(*), coalesce(sum(word_count), 0), min(published_on), "
+            "max(published_on) FROM v_articles"
+        )
+    ).one()
+    rows += [("articles", articles), ("words", words)]
+    rows += [("first_date", first), ("last_date", last)]
+    rows.append(("entities", one(text("SELECT count(*) FROM v_entities")).scalar_one()))
+    for entity_type, n in one(
         text("SELECT type, count(*) FROM entities GROUP BY type ORDER BY count(*) DESC, type")
     ):
-        rows.append((f"entities: {entity_type}", n))
-    rows.append(("mentions", scalar(text("SELECT count(*) FROM mentions")).scalar_one()))
-    rows.append(("facts", scalar(text("SELECT count(*) FROM v_relations")).scalar_one()))
-    for relation, n in scalar(
+        rows.append((f"entities.{entity_type}", n))
+    rows.append(("mentions", one(text("SELECT count(*) FROM v_mentions")).scalar_one()))
+    by_relation = one(
         text(
             "SELECT relation, count(*) FROM v_relations GROUP BY relation "
             "ORDER BY count(*) DESC, relation"
         )
-    ):
-        rows.append((f"facts: {relation}", n))
-    rows.append(("figures", scalar(text("SELECT count(*) FROM figures")).scalar_one()))
+    ).all()
+    rows.append(("facts", sum(n for _, n in by_relation)))
+    rows += [(f"facts.{relation}", n) for relation, n in by_relation]
+    rows.append(("figures", one(text("SELECT count(*) FROM v_figures")).scalar_one()))
+    rows.append(("database_bytes", database_size(conn)))
     return Rows(["measure", "value"], rows)

@@ -226,6 +226,23 @@ def _is_status_word(word: str) -> bool:
     return fold(word).rstrip("-") in STATUS_MODIFIERS
 
 
+_CAMEL_ACRONYM = re.compile(r"[a-z][A-Z]{2,}")
+ROMAN_NUMERALS = frozenset({"II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"})
+
+
+def is_person_shaped(text: str) -> bool:
+    """Could this be a person's name? Not with digits, acronyms or "HyperOS"-like words."""
+    for word in text.split():
+        core = word.strip(".,'’\"-")
+        if not core:
+            continue
+        if any(ch.isdigit() for ch in core) or _CAMEL_ACRONYM.search(core):
+            return False
+        if core.isupper() and len(core) > 1 and "." not in core and core not in ROMAN_NUMERALS:
+            return False
+    return True
+
+
 def is_plausible_name(text: str, label: str) -> bool:
     """False for strings NER tags as names that cannot be one (titles, dates, junk)."""
     text = text.strip()
@@ -234,6 +251,8 @@ def is_plausible_name(text: str, label: str) -> bool:
     folded = fold(text)
     tokens = folded.split()
     if folded in GENERIC_TERMS or folded in TITLE_WORDS or folded in TITLE_PHRASES:
+        return False
+    if all(t.strip(".,") in LEGAL_SUFFIXES or t == "the" for t in tokens):
         return False
     if all(t.strip(".,") in MONTHS_AND_DAYS or t.strip(".,").isdigit() for t in tokens):
         return False

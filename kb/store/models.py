@@ -112,6 +112,11 @@ class EntityLabel(Base):
 
 class Mention(EvidenceColumns, Base):
     __tablename__ = "mentions"
+    __table_args__ = (
+        # An entity's articles and dates, and who is co-mentioned with it, from the index alone.
+        Index("ix_mentions_entity_article", "entity_id", "article_id"),
+        Index("ix_mentions_article_entity", "article_id", "entity_id"),
+    )
 
     id: Mapped[int_pk]
     article_id: Mapped[int] = _article_fk()
@@ -129,6 +134,8 @@ class Fact(EvidenceColumns, Base):
     __table_args__ = (
         Index("ix_facts_relation_subject", "relation", "subject_id"),
         Index("ix_facts_relation_object", "relation", "object_id"),
+        Index("ix_facts_subject_id", "subject_id"),
+        Index("ix_facts_object_id", "object_id"),
     )
 
     id: Mapped[int_pk]

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from kb.errors import StoreError
 
@@ -53,8 +53,31 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(alembic_config(engine), revision)
 
 
+# Any constant: PostgreSQL processes that upgrade at once queue on this advisory lock.
+_UPGRADE_LOCK_ID = 0x6B62_0001
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Upgrade an empty or older database to head; refuse one newer than this code."""
+    """Upgrade an empty or older database to head; refuse one newer than this code.
+
+    Several `kb` processes may start on one empty database at once: on PostgreSQL they
+    take turns through an advisory lock; on SQLite the migration's BEGIN IMMEDIATE
+    makes the second wait and then find the schema made."""
+    if current_revision(engine) == head_revision():
+        return
+    if engine.dialect.name != "postgresql":
+        _upgrade_if_needed(engine)
+        return
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _UPGRADE_LOCK_ID})
+        try:
+            _upgrade_if_needed(engine)
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _UPGRADE_LOCK_ID})
+            lock.commit()
+
+
+def _upgrade_if_needed(engine: Engine) -> None:
     current = current_revision(engine)
     if current == head_revision():
         return

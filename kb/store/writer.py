@@ -228,7 +228,15 @@ def upsert_entities(conn: Connection, refs: dict[str, EntityRef]) -> dict[str, i
         return {}
     rows = [{"key": k, "name": refs[k].name, "type": refs[k].label} for k in sorted(refs)]
     conn.execute(_insert(conn, Entity).values(rows).on_conflict_do_nothing())  # type: ignore[attr-defined]
-    found = conn.execute(select(Entity.key, Entity.id).where(Entity.key.in_(list(refs)))).all()
+    # Lock the rows (in id order, so writers never wait on each other in a cycle): two
+    # articles touching one entity then re-vote its type and name one after the other,
+    # each seeing the other's committed counts.
+    found = conn.execute(
+        select(Entity.key, Entity.id)
+        .where(Entity.key.in_(list(refs)))
+        .order_by(Entity.id)
+        .with_for_update()
+    ).all()
     return {key: entity_id for key, entity_id in found}
 
 

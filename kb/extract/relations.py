@@ -1,0 +1,833 @@
+"""Verb-based subject–relation–object facts, and the closed relation vocabulary.
+
+`RELATIONS` is the one place the vocabulary of `facts.relation` (and so of
+`v_relations.relation`) is written down. This module extracts the verb-based
+relations other than `met`, `holds_role` and `makes`; the clause machinery it
+uses — frames compiled to spaCy `DependencyMatcher` patterns, subjects of
+clauses, negation and hypotheticals, dates and places — is shared with
+`kb.extract.meetings`.
+
+A *frame* says how a relation is written: a verb and where its object is ("A
+sued B", "A invested in B", "A filed a lawsuit against B", "B was acquired by
+A"), or a noun and its participants ("a partnership between A and B", "A's
+acquisition of B"). Rules are general English; nothing here names a company.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from kb.extract.coref import MentionIndex, Referent, coordinated, resolve_entity
+from kb.extract.dates_in_text import resolve_date_text
+from kb.records import Evidence, FactRecord, MentionRecord, Modality
+
+RELATIONS: dict[str, str] = {
+    "met": "two people met in person (talks, a visit, a tour, hosting, accompanying); symmetric",
+    "holds_role": "a person holds a title (CEO, founder, minister) at an organization or place",
+    "makes": "an organization makes, sells or launched a product",
+    "partners_with": "two parties partner, collaborate or signed an agreement; symmetric",
+    "supplies": "the subject supplies goods or services to the object",
+    "invested_in": "the subject invested in or took a stake in the object",
+    "founded": "a person or organization founded, co-founded or set up the object",
+    "visited": "the subject visited or toured a place, site or organization",
+    "sued": "the subject sued or filed a lawsuit or complaint against the object",
+    "acquired": "the subject acquired, bought or took over the object organization",
+    "merged_with": "two organizations merged or agreed a merger; symmetric",
+}
+SYMMETRIC_RELATIONS = frozenset({"met", "partners_with", "merged_with"})
+
+PARTIES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+COMPANIES = frozenset({"ORG"})
+PLACES = frozenset({"GPE", "LOC", "FAC", "ORG"})
+
+SUBJECT_DEPS = frozenset({"nsubj"})
+RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+# Clauses that inherit their subject from the clause they hang on.
+# The parser attaches "to" of a recipient as `dative` ("supplies chips to B").
+PREP_DEPS = ["prep", "dative"]
+SUBJECT_INHERITING_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "prep", "acomp"})
+MODAL_AUXILIARIES = frozenset(
+    {"will", "would", "could", "may", "might", "should", "shall", "can", "'ll", "wo", "ca", "must"}
+)
+CONDITIONAL_MARKERS = frozenset({"if", "unless", "whether"})
+NEGATING_GOVERNORS = frozenset(
+    {"deny", "refuse", "decline", "fail", "cancel", "avoid", "reject", "scrap", "skip", "snub"}
+)
+NEGATING_PHRASAL_VERBS = frozenset({("call", "off"), ("rule", "out")})
+# Verbs whose infinitive complement has not happened (yet): "plans to meet".
+HYPOTHETICAL_GOVERNORS = frozenset(
+    {
+        "plan", "expect", "hope", "want", "intend", "seek", "aim", "schedule", "set", "due",
+        "try", "propose", "arrange", "agree", "prepare", "wish", "like", "love", "offer",
+        "invite", "ask", "request", "urge", "consider", "go", "be", "need", "look", "attempt",
+        "slate", "poise", "threaten", "vow", "pledge", "promise", "postpone", "delay",
+        "suggest", "say", "report", "rumor", "rumour", "allege", "claim", "believe", "think",
+        "seem", "appear", "hint", "mull", "weigh", "discuss", "demand", "call",
+    }
+)  # fmt: skip
+# Verbs that make an event noun they govern unreal: "requested a meeting".
+HYPOTHETICAL_EVENT_GOVERNORS = frozenset(
+    {
+        "plan", "expect", "seek", "schedule", "propose", "arrange", "request", "want",
+        "consider", "postpone", "delay", "suggest", "demand", "urge", "offer", "prepare",
+        "set", "discuss", "mull", "hope", "need", "push", "call",
+    }
+)  # fmt: skip
+# Verbs of saying: a that-clause under them is still asserted ("said he met B").
+REPORTING_VERBS = frozenset(
+    {
+        "say", "tell", "add", "note", "confirm", "announce", "state", "write", "explain",
+        "show", "reveal", "recall", "report", "post", "insist", "stress", "emphasize",
+    }
+)  # fmt: skip
+HYPOTHETICAL_NOUN_MODIFIERS = frozenset(
+    {
+        "planned", "upcoming", "proposed", "possible", "potential", "expected", "scheduled",
+        "future", "anticipated", "rumored", "rumoured", "next", "prospective", "mooted",
+        "forthcoming", "pending", "likely",
+    }
+)  # fmt: skip
+# "the idea of a partnership": an event named under these nouns is not a fact.
+UNREAL_HEAD_NOUNS = frozenset(
+    {
+        "idea", "plan", "proposal", "possibility", "prospect", "hope", "rumor", "rumour",
+        "chance", "option", "talk", "speculation", "threat", "risk", "danger",
+    }
+)  # fmt: skip
+NEGATED_NOUN_MODIFIERS = frozenset({"cancelled", "canceled", "aborted", "scrapped"})
+
+PLACE_NOUNS = frozenset(
+    {
+        "factory", "plant", "headquarters", "hq", "office", "offices", "campus", "ministry",
+        "embassy", "palace", "residence", "hotel", "summit", "forum", "conference", "expo",
+        "fair", "exhibition", "airport", "stadium", "venue", "hall", "center", "centre",
+        "building", "facility", "site", "store", "museum", "university", "hospital", "base",
+        "lab", "laboratory", "institute", "studio", "booth", "restaurant", "house", "mansion",
+        "chancellery", "parliament", "workshop", "warehouse", "mine", "port", "shipyard",
+        "complex", "park", "village", "town", "city", "capital",
+    }
+)  # fmt: skip
+PLACE_ENTITY_LABELS = frozenset({"GPE", "LOC", "FAC"})
+VISIT_LEMMAS = frozenset({"visit", "tour", "inspect"})
+
+
+@dataclass(frozen=True)
+class VerbFrame:
+    """'A <verb> B': where the object sits relative to the verb.
+
+    `preps` empty: the object is the verb's `object_dep` ("A sued B"); else it is
+    the object of one of these prepositions on the verb ("A invested in B") or on
+    its `light_nouns` direct object ("A filed a lawsuit against B").
+    """
+
+    relation: str
+    name: str
+    lemmas: tuple[str, ...]
+    subject_labels: frozenset[str]
+    object_labels: frozenset[str]
+    confidence: float
+    preps: tuple[str, ...] = ()
+    light_nouns: tuple[str, ...] = ()
+    particle: str | None = None
+    object_dep: str = "dobj"
+    passive: bool = False  # also "B was <verb>ed by A"
+    reciprocal: bool = False  # also "A and B <verb>ed"
+    forms: tuple[str, ...] = ()  # match these word forms instead of lemmas
+    object_owner: bool = False  # "A visited B's factory" -> B
+    prep_on_object: bool = False  # "A toured the plant with B": the prep hangs on the object
+
+
+@dataclass(frozen=True)
+class NounFrame:
+    """'a <noun> between A and B', "A's <noun> <prep> B", 'during <noun> <prep> B'."""
+
+    relation: str
+    name: str
+    nouns: tuple[str, ...]
+    subject_labels: frozenset[str]
+    object_labels: frozenset[str]
+    confidence: float
+    preps: tuple[str, ...] = ()
+    between: bool = False
+    object_owner: bool = False
+
+
+@dataclass(frozen=True)
+class Participants:
+    """One matched statement: who acts, on whom, and the tokens that anchor it."""
+
+    frame: VerbFrame | NounFrame
+    subjects: list[Token]
+    objects: list[Token]
+    anchors: list[Token]  # trigger words whose modifiers give modality, date and place
+    symmetric_group: bool = False  # every pair among `subjects` (objects unused)
+    extractor: str = ""
+    confidence: float | None = None
+    # Further tokens whose modifiers may say when and where (not how: modality is the anchor's).
+    setting_anchors: list[Token] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# Frames -> DependencyMatcher patterns
+
+Node = dict[str, Any]  # one DependencyMatcher pattern node
+Pattern = list[Node]
+
+
+def _trigger_nodes(frame: VerbFrame) -> list[Node]:
+    """The trigger verb by lemma, and by word form where the lemmatizer is unreliable."""
+    nodes: list[dict[str, Any]] = []
+    if frame.lemmas:
+        nodes.append({"LEMMA": {"IN": list(frame.lemmas)}})
+    if frame.forms:
+        nodes.append({"LOWER": {"IN": list(frame.forms)}})
+    return [
+        {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {**attrs, "POS": {"IN": ["VERB", "AUX"]}}}
+        for attrs in nodes
+    ]
+
+
+def _child(left: str, right: str, attrs: dict[str, Any]) -> Node:
+    return {"LEFT_ID": left, "REL_OP": ">", "RIGHT_ID": right, "RIGHT_ATTRS": attrs}
+
+
+def verb_frame_patterns(frame: VerbFrame) -> dict[str, list[Pattern]]:
+    """Patterns for one verb frame, keyed by the shape they match."""
+    shapes: dict[str, list[Pattern]] = {}
+    for trigger in _trigger_nodes(frame):
+        for shape, pattern in _verb_shapes(frame, trigger):
+            shapes.setdefault(shape, []).append(pattern)
+    return shapes
+
+
+def _verb_shapes(frame: VerbFrame, trigger: Node) -> Iterator[tuple[str, Pattern]]:
+    base = [trigger]
+    if frame.particle:
+        base.append(_child("trigger", "particle", {"LOWER": frame.particle}))
+    if frame.light_nouns:
+        nouns = {"DEP": "dobj", "LEMMA": {"IN": list(frame.light_nouns)}}
+        base.append(_child("trigger", "noun", nouns))
+    if frame.preps:
+        prep = {"DEP": {"IN": PREP_DEPS}, "LOWER": {"IN": list(frame.preps)}}
+        pobj = {"DEP": "pobj"}
+        yield "object", [*base, _child("trigger", "prep", prep), _child("prep", "object", pobj)]
+        if frame.light_nouns:
+            yield "object", [*base, _child("noun", "prep", prep), _child("prep", "object", pobj)]
+        elif frame.prep_on_object:
+            yield (
+                "object",
+                [
+                    *base,
+                    _child("trigger", "noun", {"DEP": "dobj"}),
+                    _child("noun", "prep", prep),
+                    _child("prep", "object", pobj),
+                ],
+            )
+    elif frame.object_dep:
+        yield "object", [*base, _child("trigger", "object", {"DEP": frame.object_dep})]
+    if frame.passive:
+        participle = {**trigger, "RIGHT_ATTRS": {**trigger["RIGHT_ATTRS"], "TAG": "VBN"}}
+        yield (
+            "passive",
+            [
+                participle,
+                *base[1:],
+                _child("trigger", "agent", {"DEP": "agent"}),
+                _child("agent", "actor", {"DEP": "pobj"}),
+            ],
+        )
+    if frame.reciprocal:
+        yield (
+            "reciprocal",
+            [
+                *base,
+                _child("trigger", "subject", {"DEP": "nsubj"}),
+                _child("subject", "other", {"DEP": "conj"}),
+            ],
+        )
+
+
+def noun_frame_patterns(frame: NounFrame) -> dict[str, list[Pattern]]:
+    noun = {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"LEMMA": {"IN": list(frame.nouns)}, "POS": "NOUN"}}
+    shapes: dict[str, list[Pattern]] = {}
+    if frame.between:
+        shapes["between"] = [
+            [
+                noun,
+                _child("noun", "prep", {"DEP": "prep", "LOWER": "between"}),
+                _child("prep", "object", {"DEP": "pobj"}),
+            ]
+        ]
+    if frame.preps:
+        shapes["object"] = [
+            [
+                noun,
+                _child(
+                    "noun", "prep", {"DEP": {"IN": PREP_DEPS}, "LOWER": {"IN": list(frame.preps)}}
+                ),
+                _child("prep", "object", {"DEP": "pobj"}),
+            ]
+        ]
+    return shapes
+
+
+Frame = VerbFrame | NounFrame
+MatchKey = tuple[Frame, str]
+
+
+class FrameMatcher:
+    """A DependencyMatcher over a set of frames, returning `Participants`."""
+
+    def __init__(self, vocab: Vocab, frames: Iterable[Frame]) -> None:
+        self._matcher = DependencyMatcher(vocab)
+        self._keys: dict[int, tuple[MatchKey, list[str]]] = {}
+        for number, frame in enumerate(frames):
+            shapes = (
+                verb_frame_patterns(frame)
+                if isinstance(frame, VerbFrame)
+                else noun_frame_patterns(frame)
+            )
+            for shape, patterns in shapes.items():
+                for variant, pattern in enumerate(patterns):
+                    key = f"{frame.relation}.{frame.name}.{number}.{shape}.{variant}"
+                    self._matcher.add(key, [pattern])
+                    names = [str(node["RIGHT_ID"]) for node in pattern]
+                    self._keys[vocab.strings[key]] = ((frame, shape), names)
+
+    def __call__(self, doc: Doc) -> Iterator[Participants]:
+        seen: set[tuple[str, tuple[int, ...]]] = set()
+        for match_id, token_ids in self._matcher(doc):
+            (frame, shape), names = self._keys[match_id]
+            tokens = {name: doc[i] for name, i in zip(names, token_ids, strict=True)}
+            found = participants_of(frame, shape, tokens)
+            if found is None:
+                continue
+            identity = (frame.name, tuple(sorted(t.i for t in found.subjects + found.objects)))
+            if identity in seen:
+                continue
+            seen.add(identity)
+            yield found
+
+
+def participants_of(frame: Frame, shape: str, tokens: dict[str, Token]) -> Participants | None:
+    extractor = f"relations.{frame.name}" if frame.relation != "met" else f"meetings.{frame.name}"
+    if isinstance(frame, VerbFrame):
+        trigger = tokens["trigger"]
+        anchors = [trigger, *([tokens["noun"]] if "noun" in tokens else [])]
+        if shape == "passive":
+            return Participants(
+                frame, coordinated(tokens["actor"]), passive_patients(trigger), anchors,
+                extractor=extractor,
+            )  # fmt: skip
+        if shape == "reciprocal":
+            group = coordinated(tokens["subject"])
+            if len(group) < 2 or _has_object(trigger, frame):
+                return None
+            return Participants(
+                frame, group, [], anchors, symmetric_group=True, extractor=extractor
+            )
+        if has_passive_subject(trigger):
+            return None
+        subject = subject_of(trigger)
+        if subject is None:
+            return None
+        return Participants(
+            frame, coordinated(subject), coordinated(tokens["object"]), anchors, extractor=extractor
+        )
+    noun = tokens["noun"]
+    # "A meeting ... took place in Oslo on Monday": the verb carries place and date.
+    verb = [noun.head] if noun.dep_ in {"nsubj", "nsubjpass", "dobj"} else []
+    if shape == "between":
+        group = coordinated(tokens["object"])
+        if len(group) < 2:
+            return None
+        return Participants(
+            frame,
+            group,
+            [],
+            [noun],
+            symmetric_group=True,
+            extractor=extractor,
+            setting_anchors=verb,
+        )
+    owner = noun_owner(noun)
+    if owner is None:
+        return None
+    return Participants(
+        frame,
+        coordinated(owner),
+        coordinated(tokens["object"]),
+        [noun],
+        extractor=extractor,
+        setting_anchors=verb,
+    )
+
+
+def _has_object(trigger: Token, frame: VerbFrame) -> bool:
+    for child in trigger.children:
+        if child.dep_ == "dobj" and not frame.light_nouns:
+            return True
+        if child.dep_ in PREP_DEPS and child.lower_ in frame.preps:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Clause structure
+
+
+def has_passive_subject(verb: Token) -> bool:
+    return any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """Who does `verb`: its subject, or that of the clause it depends on.
+
+    "A, who met B" -> A; "B visiting the plant" -> B; "after meeting B, A said" -> A;
+    "A is expected to meet B" -> A (the raised passive subject of "expected").
+    """
+    current = verb
+    raised = False
+    for _ in range(6):
+        for child in current.children:
+            if child.dep_ in SUBJECT_DEPS or (raised and child.dep_ == "nsubjpass"):
+                if child.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                    return current.head
+                return child
+        if current.dep_ in {"acl", "relcl"} and current.head.pos_ in {"NOUN", "PROPN", "PRON"}:
+            return current.head
+        if current.dep_ not in SUBJECT_INHERITING_DEPS or current.head is current:
+            return None
+        raised = current.dep_ == "xcomp"
+        current = current.head
+    return None
+
+
+def passive_patients(verb: Token) -> list[Token]:
+    """Who undergoes a passive verb: "B was received by A", "B, received by A"."""
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return coordinated(verb.head)
+            return coordinated(child)
+    if verb.dep_ in {"acl", "relcl"}:
+        return coordinated(verb.head)
+    return []
+
+
+def noun_owner(noun: Token) -> Token | None:
+    """Whose act or role a noun names: "A's visit", "the visit by A", "A requested a
+    meeting", "ahead of talks, A said", "A, a supplier to B", "A is a supplier of B"."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+        if child.dep_ == "prep" and child.lower_ == "by":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    if noun.dep_ == "appos":  # "A, a supplier to B"
+        return noun.head
+    if noun.dep_ in {"dobj", "nsubjpass", "attr"} and noun.head.pos_ in {"VERB", "AUX"}:
+        return subject_of(noun.head)
+    current = noun
+    for _ in range(4):
+        if current.dep_ not in {"pobj", "prep", "advmod", "npadvmod"} or current.head is current:
+            return None
+        current = current.head
+        if current.pos_ in {"VERB", "AUX"}:
+            return subject_of(current)
+    return None
+
+
+def modality_of(anchor: Token) -> Modality:
+    """Negated ("did not meet"), hypothetical ("plans to meet") or asserted.
+
+    Looks at the anchor's own modifiers, then climbs the clauses and event
+    nouns that govern it ("is expected to", "declined to", "cancelled the meeting").
+    """
+    hypothetical = False
+    current = anchor
+    for _ in range(6):
+        mood = _local_mood(current)
+        if mood == "negated":
+            return "negated"
+        hypothetical = hypothetical or mood == "hypothetical"
+        head = current.head
+        if head is current:
+            break
+        governed_clause = current.dep_ == "xcomp" or (
+            current.dep_ == "ccomp" and head.lemma_ not in REPORTING_VERBS
+        )
+        event_noun = current.dep_ in {"dobj", "nsubj", "nsubjpass"} and current.pos_ == "NOUN"
+        if not (governed_clause or event_noun):
+            if current.dep_ == "pobj" and _unreal_preposition(head):
+                hypothetical = True
+            break
+        head_forms = base_forms(head)
+        if head_forms & NEGATING_GOVERNORS or _negating_phrasal(head):
+            return "negated"
+        if head.lemma_ == "have" and any(c.lower_ == "yet" for c in head.children):
+            return "negated"
+        governors = HYPOTHETICAL_GOVERNORS if governed_clause else HYPOTHETICAL_EVENT_GOVERNORS
+        went_to = head.lemma_ == "go" and head.tag_ != "VBG"  # "went to meet" happened
+        hypothetical = hypothetical or (bool(head_forms & governors) and not went_to)
+        current = head
+    return "hypothetical" if hypothetical else "asserted"
+
+
+def base_forms(verb: Token) -> set[str]:
+    """The verb's lemma and plausible bases of its form: the small model's lemmatizer
+    misreads some ("hopes" -> "hop"), so governors are matched against all of them."""
+    word = verb.lower_
+    forms = {verb.lemma_, word}
+    for suffix, replacement in (
+        ("s", ""),
+        ("es", ""),
+        ("d", ""),
+        ("ed", ""),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.add(word[: -len(suffix)] + replacement)
+    return forms
+
+
+def _local_mood(token: Token) -> Modality | None:
+    mood: Modality | None = None
+    for child in token.children:
+        word = child.lower_
+        if child.dep_ == "neg" or (child.dep_ == "advmod" and word == "never"):
+            return "negated"
+        if child.dep_ == "det" and word == "no":
+            return "negated"
+        if child.dep_ == "amod" and word in NEGATED_NOUN_MODIFIERS:
+            return "negated"
+        if (child.dep_ == "aux" and word in MODAL_AUXILIARIES) or (
+            child.dep_ == "mark" and word in CONDITIONAL_MARKERS
+        ):
+            mood = "hypothetical"
+        if child.dep_ in {"amod", "compound", "poss", "nmod"} and (
+            word in HYPOTHETICAL_NOUN_MODIFIERS or any(c.lower_ == "next" for c in child.children)
+        ):
+            mood = "hypothetical"
+    return mood
+
+
+def _negating_phrasal(verb: Token) -> bool:
+    return any(
+        (verb.lemma_, child.lower_) in NEGATING_PHRASAL_VERBS
+        for child in verb.children
+        if child.dep_ == "prt"
+    )
+
+
+def _unreal_preposition(prep: Token) -> bool:
+    """ "before the talks", "ahead of the talks", "for talks", "the idea of a merger":
+    the event has not happened."""
+    if prep.lower_ in {"before", "for"}:
+        return True
+    return prep.lower_ == "of" and (
+        prep.head.lower_ == "ahead" or prep.head.lemma_ in UNREAL_HEAD_NOUNS
+    )
+
+
+def attached_date(anchors: Sequence[Token], published_on: dt.date | None) -> dt.date | None:
+    """The date a DATE entity attached to one of `anchors` gives, resolved against the article."""
+    if not anchors:
+        return None
+    sentence = anchors[0].sent
+    anchor_ids = {t.i for t in anchors}
+    for ent in sentence.ents:
+        if ent.label_ != "DATE":
+            continue
+        if _attaches_to(ent.root, anchor_ids):
+            found = resolve_date_text(ent.text, published_on)
+            if found is not None:
+                return found
+    return None
+
+
+def _attaches_to(token: Token, anchor_ids: set[int]) -> bool:
+    current = token
+    for _ in range(5):
+        head = current.head
+        if head.i in anchor_ids:
+            return True
+        if head is current or head.pos_ in {"VERB", "AUX"}:
+            return False
+        current = head
+    return False
+
+
+def attached_place(anchors: Sequence[Token], index: MentionIndex) -> str | None:
+    """Where the anchored event happened: "in Oslo", "at the Acme plant", "on the sidelines
+    of the summit"."""
+    for anchor in anchors:
+        for child in anchor.children:
+            if child.dep_ == "prep" and child.lower_ in {"in", "at"}:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and _is_place(pobj, index, strict=child.lower_ == "in"):
+                        return place_text(pobj)
+            if child.dep_ == "prep" and child.lower_ == "on":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and pobj.lemma_ in {"sideline", "margin"}:
+                        for of in pobj.children:
+                            if of.dep_ == "prep" and of.lower_ == "of":
+                                for target in of.children:
+                                    if target.dep_ == "pobj":
+                                        return place_text(target)
+        if anchor.lemma_ in VISIT_LEMMAS:
+            for child in anchor.children:
+                if child.dep_ == "dobj" and _is_place(child, index, strict=False):
+                    return place_text(child)
+    return None
+
+
+def _is_place(token: Token, index: MentionIndex, *, strict: bool) -> bool:
+    mention = index.at(token)
+    label = mention.entity.label if mention is not None else token.ent_type_
+    if label in PLACE_ENTITY_LABELS:
+        return True
+    if strict:
+        return False
+    return label == "ORG" or token.lemma_.lower() in PLACE_NOUNS
+
+
+def place_text(token: Token) -> str:
+    """The noun phrase of a place, without leading determiners or trailing clauses."""
+    doc = token.doc
+    left = token.left_edge.i
+    while left < token.i and doc[left].dep_ in {"det", "predet"}:
+        left += 1
+    right = token.i
+    for child in token.rights:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            right = child.right_edge.i
+        break
+    return doc[left : right + 1].text.strip(" ,")
+
+
+def evidence_of(referents: Sequence[Referent], sentence: Span) -> Evidence:
+    start = min(r.start_char for r in referents)
+    end = max(r.end_char for r in referents)
+    return Evidence(
+        start_char=start, end_char=end, sent_start=sentence.start_char, sent_end=sentence.end_char
+    )
+
+
+# ---------------------------------------------------------------------------
+# Participants -> facts
+
+
+def facts_from(
+    found: Participants,
+    index: MentionIndex,
+    published_on: dt.date | None,
+    resolve: Callable[[Token, frozenset[str], MentionIndex, set[str]], Referent | None]
+    | None = None,
+) -> Iterator[FactRecord]:
+    """One fact per pair of resolved participants of a matched statement."""
+    frame = found.frame
+    resolve = resolve or resolve_participant
+    if found.symmetric_group:
+        group = _resolved(found.subjects, frame.subject_labels, index, frame, resolve)
+        pairs = list(combinations(group, 2))
+    else:
+        subjects = _resolved(found.subjects, frame.subject_labels, index, frame, resolve)
+        keys = {s.entity.key for s in subjects}
+        objects = [
+            o
+            for token in found.objects
+            if (o := resolve(token, frame.object_labels, index, keys)) is not None
+        ]
+        if not objects and getattr(frame, "object_owner", False):
+            objects = [
+                o
+                for token in found.objects
+                if (o := owner_entity(token, frame.object_labels, index)) is not None
+            ]
+        pairs = [(s, o) for s in subjects for o in objects]
+    if not pairs:
+        return
+    anchors = found.anchors
+    modality = modality_of(anchors[0])
+    happened_on = attached_date([*anchors, *found.setting_anchors], published_on)
+    place = attached_place([*anchors, *found.setting_anchors], index)
+    sentence = anchors[0].sent
+    for subject, obj in pairs:
+        if subject.entity.key == obj.entity.key:
+            continue
+        yield FactRecord(
+            relation=frame.relation,
+            subject=subject.entity,
+            object=obj.entity,
+            place=place,
+            happened_on=happened_on,
+            modality=modality,
+            evidence=evidence_of([subject, obj], sentence),
+            extractor=found.extractor,
+            confidence=found.confidence if found.confidence is not None else frame.confidence,
+        )
+
+
+def resolve_participant(
+    token: Token, labels: frozenset[str], index: MentionIndex, exclude: set[str]
+) -> Referent | None:
+    return resolve_entity(token, index, labels, exclude)
+
+
+def _resolved(
+    tokens: Sequence[Token],
+    labels: frozenset[str],
+    index: MentionIndex,
+    frame: Frame,
+    resolve: Callable[[Token, frozenset[str], MentionIndex, set[str]], Referent | None],
+) -> list[Referent]:
+    found: list[Referent] = []
+    for token in tokens:
+        referent = resolve(token, labels, index, {r.entity.key for r in found})
+        if referent is not None and all(r.entity.key != referent.entity.key for r in found):
+            found.append(referent)
+    return found
+
+
+def owner_entity(token: Token, labels: frozenset[str], index: MentionIndex) -> Referent | None:
+    """The organization or place a common noun belongs to: "the Acme plant", "Acme's office"."""
+    for child in token.children:
+        if child.dep_ in {"compound", "poss", "nmod"}:
+            found = index.referent(child)
+            if found is not None and found.entity.label in labels:
+                return found
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                found = index.referent(pobj) if pobj.dep_ == "pobj" else None
+                if found is not None and found.entity.label in labels:
+                    return found
+    return None
+
+
+def best_facts(facts: Iterable[FactRecord]) -> Iterator[FactRecord]:
+    """One fact per relation, pair and modality in an article: the most confident.
+
+    A date or place only a less confident statement gives is kept.
+    """
+    best: dict[tuple[str, str, str, Modality], FactRecord] = {}
+    order: list[tuple[str, str, str, Modality]] = []
+    for fact in facts:
+        assert fact.object is not None
+        first, second = fact.subject.key, fact.object.key
+        if fact.relation in SYMMETRIC_RELATIONS:
+            first, second = sorted((first, second))
+        key = (fact.relation, first, second, fact.modality)
+        kept = best.get(key)
+        if kept is None:
+            best[key] = fact
+            order.append(key)
+            continue
+        winner, other = (fact, kept) if fact.confidence > kept.confidence else (kept, fact)
+        best[key] = winner.model_copy(
+            update={
+                "place": winner.place or other.place,
+                "happened_on": winner.happened_on or other.happened_on,
+            }
+        )
+    for key in order:
+        yield best[key]
+
+
+# ---------------------------------------------------------------------------
+# The relation frames
+
+_PARTY = PARTIES
+RELATION_FRAMES: tuple[Frame, ...] = (
+    # partners_with
+    VerbFrame("partners_with", "dep_partner", ("partner", "collaborate", "cooperate", "ally"),
+              _PARTY, _PARTY, 0.8, preps=("with",), reciprocal=True),
+    VerbFrame("partners_with", "dep_team_up", ("team",), _PARTY, _PARTY, 0.8,
+              preps=("with",), particle="up", reciprocal=True),
+    VerbFrame("partners_with", "dep_sign_deal",
+              ("sign", "strike", "ink", "form", "forge", "seal", "reach", "enter", "establish"),
+              _PARTY, _PARTY, 0.75, preps=("with",),
+              light_nouns=("partnership", "agreement", "deal", "alliance", "collaboration",
+                           "pact", "venture", "memorandum", "contract")),
+    NounFrame("partners_with", "noun_partnership",
+              ("partnership", "collaboration", "alliance", "cooperation", "venture"),
+              _PARTY, _PARTY, 0.7, preps=("with",), between=True),
+    # supplies
+    VerbFrame("supplies", "dep_supply", ("supply",), COMPANIES, COMPANIES, 0.85,
+              passive=True),
+    VerbFrame("supplies", "dep_supply_to", ("supply", "provide", "deliver", "sell", "ship"),
+              COMPANIES, COMPANIES, 0.75, preps=("to", "for"), object_owner=True),
+    NounFrame("supplies", "noun_supplier", ("supplier", "provider", "vendor"),
+              COMPANIES, COMPANIES, 0.7, preps=("to", "for", "of")),
+    # invested_in
+    VerbFrame("invested_in", "dep_invest", ("invest",), PARTIES, COMPANIES, 0.85, preps=("in",)),
+    VerbFrame("invested_in", "dep_take_stake", ("take", "acquire", "buy", "purchase", "hold"),
+              PARTIES, COMPANIES, 0.8, preps=("in",), light_nouns=("stake", "share", "interest")),
+    NounFrame("invested_in", "noun_investment", ("investment", "stake"), PARTIES, COMPANIES,
+              0.7, preps=("in",)),
+    # founded
+    VerbFrame("founded", "dep_found", (), PARTIES, COMPANIES, 0.85, passive=True,
+              forms=("founded", "co-founded", "cofounded", "founds", "co-founds")),
+    VerbFrame("founded", "dep_establish", ("establish",), PARTIES, COMPANIES, 0.7, passive=True),
+    VerbFrame("founded", "dep_set_up", ("set",), PARTIES, COMPANIES, 0.7, particle="up"),
+    # visited
+    VerbFrame("visited", "dep_visit", ("visit", "tour", "inspect"), frozenset({"PERSON", "ORG"}),
+              PLACES, 0.85, object_owner=True),
+    VerbFrame("visited", "dep_pay_visit", ("pay", "make"), frozenset({"PERSON", "ORG"}), PLACES,
+              0.85, preps=("to",), light_nouns=("visit", "trip"), object_owner=True),
+    NounFrame("visited", "noun_visit", ("visit", "trip"), frozenset({"PERSON", "ORG"}), PLACES,
+              0.75, preps=("to",), object_owner=True),
+    # sued
+    VerbFrame("sued", "dep_sue", ("sue",), PARTIES, PARTIES, 0.9, passive=True),
+    VerbFrame("sued", "dep_file_suit", ("file", "bring", "launch", "lodge", "initiate"),
+              PARTIES, PARTIES, 0.8, preps=("against",),
+              light_nouns=("lawsuit", "suit", "complaint", "case", "action", "claim")),
+    NounFrame("sued", "noun_lawsuit", ("lawsuit", "suit", "complaint"), PARTIES, PARTIES, 0.7,
+              preps=("against",)),
+    # acquired
+    VerbFrame("acquired", "dep_acquire", ("acquire", "buy", "purchase"), PARTIES, COMPANIES,
+              0.85, passive=True),
+    VerbFrame("acquired", "dep_take_over", ("take",), PARTIES, COMPANIES, 0.85, particle="over",
+              passive=True),
+    NounFrame("acquired", "noun_acquisition", ("acquisition", "takeover", "purchase"), PARTIES,
+              COMPANIES, 0.7, preps=("of",)),
+    # merged_with
+    VerbFrame("merged_with", "dep_merge", ("merge",), COMPANIES, COMPANIES, 0.85,
+              preps=("with", "into"), reciprocal=True),
+    NounFrame("merged_with", "noun_merger", ("merger",), COMPANIES, COMPANIES, 0.75,
+              preps=("with",), between=True),
+)  # fmt: skip
+
+_MATCHERS: dict[int, tuple[Vocab, FrameMatcher]] = {}
+
+
+def frame_matcher(vocab: Vocab, frames: tuple[Frame, ...]) -> FrameMatcher:
+    """One compiled matcher per vocabulary and frame set (built on first use)."""
+    key = hash((id(vocab), id(frames)))
+    cached = _MATCHERS.get(key)
+    if cached is None or cached[0] is not vocab:
+        cached = (vocab, FrameMatcher(vocab, frames))
+        _MATCHERS[key] = cached
+    return cached[1]
+
+
+def extract_relations(
+    doc: Doc, mentions: Sequence[MentionRecord], published_on: dt.date | None
+) -> Iterator[FactRecord]:
+    """Verb- and noun-based relations (all of RELATIONS but met, holds_role, makes)."""
+    if not mentions or not doc.has_annotation("DEP"):
+        return
+    index = MentionIndex(doc, mentions)
+    matcher = frame_matcher(doc.vocab, RELATION_FRAMES)
+    facts = (fact for found in matcher(doc) for fact in facts_from(found, index, published_on))
+    yield from best_facts(facts)

@@ -1,0 +1,68 @@
+"""HTML pages: the main text and metadata as trafilatura finds them.
+
+trafilatura drops navigation, comments and footers and reads the title, date,
+canonical URL and site name. When it finds no main text (it gives up on bare
+fragments such as a lone "<p>…</p>") the page's visible text is used instead,
+still taken from the parsed tree, never by stripping tags with a regex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import lxml.etree
+import lxml.html
+import trafilatura
+from trafilatura.settings import Document
+
+from kb.clean.dates import parse_date
+from kb.errors import InputError
+from kb.read.decode import SAMPLE_BYTES, guess_encoding
+from kb.records import RawDocument
+
+_INVISIBLE = ("script", "style", "noscript", "template")
+_BLOCKS = (
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "section", "article", "header", "footer", "table", "ul", "ol",
+)  # fmt: skip
+
+
+def visible_text(data: bytes) -> str:
+    """All text a browser would show, a paragraph break after each block element."""
+    try:
+        root = lxml.html.fromstring(data)
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    lxml.etree.strip_elements(root, *_INVISIBLE, with_tail=False)
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+    return str(root.text_content())
+
+
+def read_html(path: str, data: bytes) -> Iterator[RawDocument | InputError]:
+    if not data.strip():
+        yield InputError(path, "empty")
+        return
+    if guess_encoding(data[:SAMPLE_BYTES]) is None:
+        yield InputError(path, "binary file")
+        return
+    # Bytes, not text: trafilatura honours the page's own charset declaration.
+    found = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
+    extracted = found if isinstance(found, Document) else None
+    # trafilatura puts one paragraph per line; a blank line marks paragraphs for cleaning.
+    text = extracted.text.replace("\n", "\n\n") if extracted and extracted.text else ""
+    if not text.strip():
+        text = visible_text(data)
+    if not text.strip():
+        yield InputError(path, "no text in the HTML page")
+        return
+    yield RawDocument(
+        text=text,
+        origin=path,
+        path=path,
+        title=extracted.title if extracted else None,
+        published_on=parse_date(extracted.date) if extracted and extracted.date else None,
+        url=extracted.url if extracted else None,
+        source=extracted.sitename if extracted else None,
+        is_markup=True,
+    )

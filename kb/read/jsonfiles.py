@@ -1,0 +1,76 @@
+"""JSON (one object or a list of objects) and JSON Lines (one object per line).
+
+JSON Lines is read a line at a time, so a feed of any size streams; a bad line
+is reported with its line number and the lines after it are still read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+from kb.errors import InputError
+from kb.read.decode import SAMPLE_BYTES, decode_bytes, guess_encoding
+from kb.read.fields import record_to_document
+from kb.records import RawDocument
+
+
+def read_json(path: str, data: bytes) -> Iterator[RawDocument | InputError]:
+    if not data.strip():
+        yield InputError(path, "empty")
+        return
+    text = decode_bytes(data)
+    if text is None:
+        yield InputError(path, "binary file")
+        return
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield InputError(path, f"invalid JSON: {error.msg} at line {error.lineno}")
+        return
+    if isinstance(value, dict):
+        yield record_to_document(value, origin=path, path=path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            origin = f"{path}[{index}]"
+            if isinstance(item, dict):
+                yield record_to_document(item, origin=origin, path=path)
+            else:
+                yield InputError(origin, "not a JSON object")
+    else:
+        yield InputError(path, "expected a JSON object or a list of objects")
+
+
+def read_jsonl(path: str, lines: Iterable[bytes]) -> Iterator[RawDocument | InputError]:
+    seen_text = False
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        origin = f"{path}:{number}"
+        text = decode_bytes(raw)
+        seen_text = True
+        if text is None:
+            yield InputError(origin, "binary data")
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield InputError(origin, f"invalid JSON: {error.msg}")
+            continue
+        if isinstance(value, dict):
+            yield record_to_document(value, origin=origin, path=path)
+        else:
+            yield InputError(origin, "not a JSON object")
+    if not seen_text:
+        yield InputError(path, "empty")
+
+
+def read_jsonl_file(path: str, stream: BinaryIO) -> Iterator[RawDocument | InputError]:
+    """A .jsonl file; a binary file is one error, not one per "line" of it."""
+    head = stream.read(SAMPLE_BYTES)
+    if head.strip() and guess_encoding(head) is None:
+        yield InputError(path, "binary file")
+        return
+    stream.seek(0)
+    yield from read_jsonl(path, stream)

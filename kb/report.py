@@ -1,0 +1,330 @@
+"""The one output writer: rows -> aligned table, CSV, JSON or JSON Lines.
+
+Every command that prints rows goes through `write_rows`, so the formats behave the
+same everywhere: CSV and JSON Lines are written row by row and JSON as a streamed
+array, so exports of millions of rows use constant memory; CSV cells that a
+spreadsheet would run as a formula are neutralized; the table is aligned by display
+width (CJK counts double) and free of control characters that could drive a terminal.
+
+`export_to_file` joins this writer to the read-only store for `kb export`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import os
+import re
+import secrets
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import islice
+from pathlib import Path
+from typing import Any, Literal, TextIO, get_args
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from kb.errors import UsageError
+from kb.store.readonly import run_readonly, view_query
+
+OutputFormat = Literal["table", "csv", "json", "jsonl"]
+ExportFormat = Literal["csv", "json", "jsonl"]
+OUTPUT_FORMATS: tuple[str, ...] = get_args(OutputFormat)
+EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
+
+TABLE_BUFFER_ROWS = 1000
+EXPORT_TIMEOUT_S = 300.0
+UTF8_BOM = "\ufeff"
+
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV
+# injection"); tab and carriage return hide such a start from a quick look.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as data, never runs as a formula.
+
+    Text starting with = + - @ tab or CR gets a leading apostrophe (Excel and
+    LibreOffice hide it and show the text). Numbers stay numbers, so -2 is still
+    -2; only the text "-2" becomes "'-2". Dates become ISO text, None an empty cell.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | Decimal):
+        return value
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def json_value(value: Any) -> Any:
+    """A value json.dumps can write: dates as ISO text, Decimal as a number, bytes as
+    hex; NaN and infinities (not JSON) as null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if value is None or isinstance(value, str | int | list | dict):
+        return value
+    return str(value)
+
+
+def write_rows(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    fmt: OutputFormat,
+    out: TextIO,
+    *,
+    bom: bool = False,
+    title: str | None = None,
+) -> int:
+    """Write `rows` under `columns` to `out` in `fmt`; return how many rows were written.
+
+    csv, json and jsonl stream (open files with newline="" for csv). `bom` starts
+    csv/jsonl/json output with a UTF-8 byte order mark, which Excel needs to read
+    UTF-8. `title` is shown above a table and ignored by the data formats.
+    """
+    if fmt not in OUTPUT_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(OUTPUT_FORMATS)}")
+    if fmt == "table":
+        return _write_table(columns, rows, out, title)
+    if bom:
+        out.write(UTF8_BOM)
+    if fmt == "csv":
+        return _write_csv(columns, rows, out)
+    if fmt == "jsonl":
+        return _write_jsonl(columns, rows, out)
+    return _write_json(columns, rows, out)
+
+
+def truncation_note(shown: int) -> str:
+    """The stderr line for output cut at the row limit (`kb sql`, `kb export`)."""
+    return f"note: output cut at {shown} rows; raise the row limit to see more"
+
+
+def _write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(name) for name in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        count += 1
+    return count
+
+
+def _json_keys(columns: Sequence[str]) -> list[str]:
+    """Column names as object keys; a repeated name (SELECT 1 AS a, 2 AS a) gets a
+    suffix so that no value is lost."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for name in columns:
+        key, n = name, 1
+        while key in seen:
+            n += 1
+            key = f"{name}_{n}"
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def _json_objects(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    keys = _json_keys(columns)
+    for row in rows:
+        record = {key: json_value(value) for key, value in zip(keys, row, strict=True)}
+        yield json.dumps(record, ensure_ascii=False, default=str)
+
+
+def _write_jsonl(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> int:
+    count = 0
+    for line in _json_objects(columns, rows):
+        out.write(line + "\n")
+        count += 1
+    return count
+
+
+def _write_json(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> int:
+    count = 0
+    out.write("[")
+    for line in _json_objects(columns, rows):
+        out.write(("\n" if count == 0 else ",\n") + line)
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+# --- table ------------------------------------------------------------------------
+
+
+def _is_tty(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))  # 42200000, not 42200000.0 or 4.22e+07
+    text = value.isoformat() if isinstance(value, dt.date | dt.datetime | dt.time) else str(value)
+    return _CONTROL_CHARS.sub(" ", text)
+
+
+def _numeric_columns(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[bool]:
+    """Right-align a column when every value in it (the buffered ones) is a number."""
+    numeric = [True] * len(columns)
+    for row in rows:
+        for i, value in enumerate(row):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float | Decimal)
+            ):
+                numeric[i] = False
+    return numeric
+
+
+def _write_table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO, title: str | None
+) -> int:
+    """Aligned columns. Widths need the rows first, so up to TABLE_BUFFER_ROWS rows are
+    held at a time; each further chunk is printed with the widths of the first."""
+    if not columns:
+        return 0
+    iterator = iter(rows)
+    chunk = list(islice(iterator, TABLE_BUFFER_ROWS))
+    numeric = _numeric_columns(columns, chunk)
+    count = 0
+    if _is_tty(out):
+        console = Console(file=out, highlight=False, soft_wrap=False)
+        first = True
+        while chunk or first:
+            console.print(_rich_table(columns, chunk, numeric, title if first else None, first))
+            count += len(chunk)
+            first = False
+            chunk = list(islice(iterator, TABLE_BUFFER_ROWS))
+        return count
+    widths = [cell_len(name) for name in columns]
+    for row in chunk:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], cell_len(_display(value)))
+    if title:
+        out.write(title + "\n")
+    out.write(_plain_line(columns, widths, [False] * len(columns)) + "\n")
+    out.write(_plain_line(["-" * w for w in widths], widths, numeric) + "\n")
+    while chunk:
+        for row in chunk:
+            out.write(_plain_line([_display(v) for v in row], widths, numeric) + "\n")
+        count += len(chunk)
+        chunk = list(islice(iterator, TABLE_BUFFER_ROWS))
+    return count
+
+
+def _plain_line(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool]) -> str:
+    parts = []
+    for cell, width, align_right in zip(cells, widths, right, strict=True):
+        pad = " " * max(0, width - cell_len(cell))
+        parts.append(pad + cell if align_right else cell + pad)
+    return "  ".join(parts).rstrip()
+
+
+def _rich_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    numeric: Sequence[bool],
+    title: str | None,
+    show_header: bool,
+) -> Table:
+    # Text objects, not str: a value like "[bold]" or ":smile:" is data, not markup.
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        header_style="bold cyan",
+        show_header=show_header,
+        show_edge=False,
+    )
+    for name, is_numeric in zip(columns, numeric, strict=True):
+        table.add_column(Text(name), justify="right" if is_numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(_display(value)) for value in row))
+    return table
+
+
+# --- export -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    rows: int
+    truncated: bool
+
+
+def export_to_file(
+    url: str,
+    out_path: Path,
+    *,
+    view: str | None = None,
+    query: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    fmt: ExportFormat = "csv",
+    bom: bool = False,
+    force: bool = False,
+    max_rows: int | None = None,
+    timeout_s: float | None = EXPORT_TIMEOUT_S,
+) -> ExportSummary:
+    """Stream a view or a read-only query into `out_path` as csv, jsonl or json.
+
+    The rows go to a temporary file beside `out_path` that replaces it only when the
+    export is complete: a failed export (time limit, bad SQL) leaves no half-written
+    file and does not touch an existing one. An existing `out_path` is refused unless
+    `force`. No row limit by default; the time limit counts the database's work only.
+    """
+    if view is None and query is None:
+        raise UsageError("export needs a view name or a query")
+    if view is not None and query is not None:
+        raise UsageError("export takes a view name or a query, not both")
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    out_path = Path(out_path)
+    _check_destination(out_path, force)
+    sql = view_query(url, view) if view is not None else str(query)
+    with run_readonly(url, sql, params, max_rows=max_rows, timeout_s=timeout_s) as result:
+        # Opened here rather than with tempfile, whose 0600 mode would stick to the export.
+        tmp_path = out_path.with_name(f".{out_path.name}.{secrets.token_hex(6)}.part")
+        try:
+            with tmp_path.open("x", encoding="utf-8", newline="") as out:
+                count = write_rows(result.columns, result.rows, fmt, out, bom=bom)
+            _check_destination(out_path, force)
+            os.replace(tmp_path, out_path)
+        except BaseException:
+            tmp_path.unlink(missing_ok=True)
+            raise
+        return ExportSummary(out_path, count, result.truncated)
+
+
+def _check_destination(out_path: Path, force: bool) -> None:
+    if out_path.is_dir():
+        raise UsageError(f"{out_path} is a folder; give a file name")
+    if not out_path.parent.is_dir():
+        raise UsageError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
+    if out_path.exists() and not force:
+        raise UsageError(f"{out_path} exists; use --force to overwrite it")

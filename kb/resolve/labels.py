@@ -1,0 +1,163 @@
+"""Fix NER labels of one article from local evidence, then make each name agree.
+
+Evidence beats NER: "Acme CEO Jane Doe" makes Acme an ORG however often the
+model tagged "Acme" PERSON in the article; "Acme Corp." is an ORG; a lone
+"Doe" that is the surname of a person named in the article is that PERSON.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from kb.resolve.linking import Candidate
+from kb.resolve.names import LEGAL_SUFFIXES, fold, is_person_shaped, normalize_key
+from kb.resolve.titles import GPE_TITLES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from spacy.tokens import Doc
+
+    from kb.resolve.title_groups import TitleGroup
+
+# A label set from evidence outvotes any number of NER labels.
+EVIDENCE_WEIGHT = 1000
+# Last words that make a name an organization whatever NER said ("Acme Capital").
+ORG_HEAD_WORDS: frozenset[str] = LEGAL_SUFFIXES | frozenset(
+    {"bank", "university", "institute", "association", "agency", "ministry", "council",
+     "party", "capital", "motors", "motor", "airlines", "airways", "technologies",
+     "technology", "tech", "electronics", "labs", "laboratories", "foundation", "fund",
+     "committee", "court", "commission", "federation", "club", "fc", "partners", "ventures",
+     "systems", "semiconductor", "semiconductors", "pharmaceuticals", "pharma", "media",
+     "studios", "entertainment", "securities", "insurance", "bureau", "department",
+     "authority", "organization", "organisation", "alliance", "auto", "automotive",
+     "automobile", "industries", "enterprises", "software", "networks", "telecom",
+     "communications", "energy", "investments", "management", "consulting", "research"}
+)  # fmt: skip
+# "the chipmaker Acme": a common noun right before a name that says it is a company.
+ORG_DESCRIPTORS: frozenset[str] = frozenset(
+    {"company", "firm", "provider", "maker", "manufacturer", "supplier", "carrier", "operator",
+     "rival", "startup", "start-up", "brand", "retailer", "automaker", "carmaker", "chipmaker",
+     "insurer", "lender", "bank", "platform", "app", "service", "agency", "consultancy",
+     "giant", "conglomerate", "group", "vendor", "developer", "publisher", "broadcaster",
+     "newspaper", "outlet", "website", "investor", "fund", "partner", "competitor", "unit",
+     "subsidiary", "club", "team", "party", "union", "airline", "exchange"}
+)  # fmt: skip
+# "Acme data", "Acme lenses": nouns a company has and a person rarely does.
+ORG_OUTPUT_NOUNS: frozenset[str] = frozenset(
+    {"data", "report", "estimates", "survey", "analysis", "shares", "stock", "products",
+     "phones", "smartphones", "devices", "cameras", "lenses", "cars", "vehicles", "models",
+     "chips", "stores", "platform", "app", "apps", "services", "brand", "partnership",
+     "cooperation", "collaboration", "headquarters", "factory", "plant", "subsidiary",
+     "employees", "executives", "engineers", "spokesperson", "spokesman", "spokeswoman",
+     "revenue", "sales", "shipments", "profit", "ecosystem", "lineup", "series"}
+)  # fmt: skip
+PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
+_PLACE_OR_PERSON = PLACE_LABELS | {"PERSON"}
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+
+
+def fix_labels(doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]) -> None:
+    """Set evidence labels, then give every spelling of a name its winning label."""
+    context = _LabelContext(doc, cands, titles)
+    for cand in cands:
+        label = context.evidence_label(cand)
+        if label and label != cand.label:
+            cand.label, cand.weight = label, EVIDENCE_WEIGHT
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for cand in cands:
+        if cand.label != "OWNER":
+            votes[_group_key(cand)][cand.label] += cand.weight
+    for cand in cands:
+        tally = votes.get(_group_key(cand))
+        if cand.source != "pattern" and tally and sum(tally.values()):
+            winner, count = tally.most_common(1)[0]
+            if cand.label == "OWNER" or count > tally[cand.label]:
+                cand.label = winner
+        if cand.label == "OWNER":
+            cand.label = "ORG"
+
+
+def _group_key(cand: Candidate) -> str:
+    return normalize_key(cand.text, "ORG")
+
+
+class _LabelContext:
+    """What the article says around each name."""
+
+    def __init__(self, doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]):
+        self.doc = doc
+        self.starts = {c.start: c for c in cands}
+        self.title_starts = {g.start: g for g in titles}
+        self.places = {fold(c.text) for c in cands if c.label in PLACE_LABELS}
+        people = [c for c in cands if c.label == "PERSON" and len(c.words) > 1]
+        self.person_names = [c.words for c in people if is_person_shaped(c.text)]
+        self.org_first_words = {c.words[0] for c in cands if c.label == "ORG" and len(c.words) > 1}
+
+    def evidence_label(self, cand: Candidate) -> str | None:
+        if cand.source == "pattern":
+            return None
+        words = cand.words
+        if len(words) > 1 and words[-1] in ORG_HEAD_WORDS and cand.label in _PLACE_OR_PERSON:
+            return "ORG"
+        if cand.label == "PERSON" and not is_person_shaped(cand.text):
+            return "ORG"
+        found = self._from_follower(cand)
+        if found is not None:
+            return found or None
+        if len(words) == 1 and cand.label == "PERSON":
+            return self._lone_person(cand)
+        if len(words) == 1 and cand.label == "ORG" and words[0] not in self.org_first_words:
+            if any(words[0] in (name[0], name[-1]) for name in self.person_names):
+                return "PERSON"
+        return None
+
+    def _from_follower(self, cand: Candidate) -> str | None:
+        """ "Acme CEO Jane Doe", "Acme's Jane Doe", "Acme's X5" ("" = no change, stop)."""
+        follower = self._follower(cand)
+        if follower is None:
+            return None
+        kind, group, other = follower
+        is_place = cand.label in PLACE_LABELS or fold(cand.text) in self.places
+        if kind == "title" and other.label == "PERSON":
+            if group is not None and is_place and set(group.titles) <= GPE_TITLES:
+                return ""
+            return "ORG"
+        if kind == "possessive" and other.label in {"PERSON", "PRODUCT"} and not is_place:
+            if cand.source == "recovered" or other.label == "PRODUCT":
+                return "ORG"
+            if cand.label == "PERSON" and len(cand.words) == 1 and not self._in_person(cand):
+                return "ORG"
+        return None
+
+    def _lone_person(self, cand: Candidate) -> str | None:
+        """A one-word PERSON: an organization when the article treats it as one."""
+        word = cand.words[0]
+        if self._in_person(cand):
+            return None
+        if word in self.org_first_words:
+            return "ORG"
+        doc = self.doc
+        before = doc[cand.start - 1] if cand.start > 0 else None
+        after = doc[cand.end] if cand.end < len(doc) else None
+        if before is not None and before.lower_ in ORG_DESCRIPTORS and before.tag_ == "NN":
+            return "ORG"
+        if after is not None and after.lower_ in ORG_OUTPUT_NOUNS and after.pos_ == "NOUN":
+            return "ORG"
+        return None
+
+    def _in_person(self, cand: Candidate) -> bool:
+        word = cand.words[0]
+        return any(word in name for name in self.person_names)
+
+    def _follower(self, cand: Candidate) -> tuple[str, TitleGroup | None, Candidate] | None:
+        """What comes right after a name: ['s] title + name, or 's + name."""
+        doc, nxt = self.doc, cand.end
+        possessive = nxt < len(doc) and doc[nxt].text in _POSSESSIVE
+        group = self.title_starts.get(nxt + 1 if possessive else nxt)
+        if group is not None and group.end in self.starts:
+            return "title", group, self.starts[group.end]
+        if possessive and nxt + 1 in self.starts:
+            return "possessive", None, self.starts[nxt + 1]
+        return None

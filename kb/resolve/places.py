@@ -1,0 +1,44 @@
+"""Country adjectives ("German", "Cypriot") to the place they name (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kb.resolve.names import fold
+
+# Adjectives whose country does not start like them; the rest match by prefix.
+IRREGULAR_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "french": ("france",), "british": ("britain", "united kingdom", "uk", "u.k.", "great britain"),
+    "english": ("england",), "spanish": ("spain",), "polish": ("poland",),
+    "dutch": ("netherlands", "the netherlands", "holland"), "swiss": ("switzerland",),
+    "american": ("united states", "us", "u.s.", "usa", "u.s.a.", "america"),
+    "danish": ("denmark",), "finnish": ("finland",), "irish": ("ireland",), "welsh": ("wales",),
+    "filipino": ("philippines", "the philippines"), "emirati": ("united arab emirates", "uae"),
+    "european": ("european union", "eu", "europe"), "soviet": ("soviet union", "ussr"),
+}  # fmt: skip
+MIN_SHARED_PREFIX = 4
+
+
+def place_for_demonym(adjective: str, places: Iterable[str]) -> str | None:
+    """The one of `places` that `adjective` refers to ("Cypriot" -> "Cyprus"), if any."""
+    word = fold(adjective)
+    candidates = list(places)
+    irregular = IRREGULAR_DEMONYMS.get(word)
+    if irregular:
+        return next((p for p in candidates if fold(p) in irregular), None)
+    best, best_len = None, MIN_SHARED_PREFIX - 1
+    for place in candidates:
+        for part in fold(place).split():
+            shared = _shared_prefix(word, part)
+            if shared > best_len and shared >= 0.6 * min(len(word), len(part)):
+                best, best_len = place, shared
+    return best
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

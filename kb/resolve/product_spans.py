@@ -1,0 +1,243 @@
+"""Recover product names that NER misses or mislabels, by the shape of model names.
+
+Brand word(s) + model code or number + edition words ("Galaxy S24 Ultra",
+"Note 13 Pro", "iPhone 16 Pro"), "Model Y", a lone model code in a product
+context ("the S24", "its X5 and X7 models"), brand + device word ("Pixel
+Watch"). Patterns only: no list of product or company names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.matcher import Matcher
+
+from kb.resolve.names import MONTHS_AND_DAYS, fold
+from kb.resolve.titles import PERSONAL_HONORIFICS, TITLE_WORDS
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+
+    from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
+
+EDITION_WORDS: frozenset[str] = frozenset(
+    {"Pro", "Ultra", "Max", "Plus", "Mini", "mini", "Lite", "Air", "SE", "Neo", "Edge", "Fold",
+     "Flip", "Turbo", "Prime", "GT", "XL", "FE", "Gen", "MAX", "PRO", "Note", "S", "X", "R",
+     "+", "Classic", "Sport", "Performance"}
+)  # fmt: skip
+DEVICE_WORDS: frozenset[str] = frozenset(
+    {"Watch", "Phone", "Pad", "Tab", "Book", "Buds", "Band", "Pods", "Pencil", "Glasses",
+     "Laptop", "Tablet", "Speaker", "Router", "Console", "Drone", "Earbuds", "Ring"}
+)  # fmt: skip
+# Nouns after a bare model code that show it names a product ("the X5 SUV").
+PRODUCT_NOUNS: frozenset[str] = frozenset(
+    {"car", "cars", "sedan", "suv", "suvs", "phone", "phones", "smartphone", "smartphones",
+     "model", "models", "series", "vehicle", "vehicles", "ev", "evs", "laptop", "tablet",
+     "chip", "chips", "processor", "jet", "jets", "aircraft", "plane", "planes", "truck",
+     "trucks", "watch", "version", "lineup", "edition", "variant", "device", "devices",
+     "handset", "handsets", "console", "drone", "coupe", "hatchback", "pickup", "minivan",
+     "crossover", "flagship", "launch", "deliveries", "sales", "owners", "prototype"}
+)  # fmt: skip
+# Capitalized words followed by a number that are not brands ("Article 5", "Top 10").
+NOT_BRANDS: frozenset[str] = frozenset(
+    {"article", "section", "chapter", "phase", "level", "stage", "round", "page", "flight",
+     "route", "highway", "room", "class", "grade", "day", "week", "year", "no", "number",
+     "vol", "volume", "episode", "season", "game", "figure", "table", "amendment", "item",
+     "top", "fortune", "covid", "euro", "world", "cup", "league", "formula", "terminal",
+     "gate", "platform", "district", "zone", "sector", "area", "unit", "block", "building",
+     "street", "avenue", "hall", "camp", "resolution", "paragraph", "act", "law", "bill",
+     "rule", "decree", "category", "tier", "step", "part", "division", "group", "team",
+     "match", "matchday", "race", "lap", "mile", "under", "over", "vision", "agenda",
+     "question", "line", "bus", "ward", "gen", "generation", "the", "a", "an", "this",
+     "that", "these", "those", "its", "their", "our", "his", "her", "my", "your", "new",
+     "latest", "next", "first", "last", "best", "smart", "free", "about", "nearly",
+     "some", "all", "only", "just", "by", "in", "on", "at", "for", "from", "to", "with",
+     "and", "or", "of", "as", "up", "down", "since", "until", "between", "among", "after",
+     "before", "during", "series", "model", "version", "q", "fy", "h", "g", "mr",
+     "ms", "dr", "u.s", "us", "uk", "eu", "un", "covid-19", "sars", "mp",
+     "psalm", "psalms", "verse", "opus", "symphony", "apollo", "studio", "track", "disc"}
+    | MONTHS_AND_DAYS
+    | PERSONAL_HONORIFICS
+    | frozenset(TITLE_WORDS)
+)  # fmt: skip
+# Codes that look like model names but are standards, periods, units or events.
+NOT_MODEL_CODE = re.compile(
+    r"^(?:[QH][1-4]|\d{2}Q[1-4]|Q[1-4]\d{2,4}|FY\d+|\d+[GKDPX]|G\d{1,2}|CO2|NO2|"
+    r"PM\d+(?:\.\d+)?|MP\d|F1|H\dN\d|(?i:covid-?19|sars-?cov-?2?)|B2[BC]|P2P|"
+    r"\d+(?:st|nd|rd|th|s|am|pm|km|kg|mm|cm|m|mph|kW|kWh|kw|kwh|GB|TB|MB|gb|tb|mb|Hz|GHz|"
+    r"MHz|mAh|W|V|nm|MP|x|k|bn|mn)|[A-Z]{2,}\d{4}|U\d{2})$"
+)
+BRAND = r"^(?:[A-Z][A-Za-z]+|[a-z]{1,2}[A-Z][A-Za-z]*|[A-Z]{2,6})$"
+MODEL_CODE = r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.+\-]*$"
+NUMBER = r"^\d{1,4}$"
+LONE_CODE = r"^(?:[A-Z][A-Za-z]{0,3}\d{1,4}[A-Za-z]{0,4}|\d{1,3}[A-Z]{1,2})$"
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_SCALE_WORDS = {"million", "billion", "thousand", "trillion", "percent", "%", "per", "-", "–", ":"}
+_NUMERIC_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
+_PLACE_ENTS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME"}
+_PRODUCT_DETERMINERS = {"the", "its", "their", "his", "her", "a", "new", "latest", "'s", "’s"}
+_COORDINATORS = {"and", ",", "or", "&"}
+
+
+@dataclass(frozen=True)
+class ProductSpan:
+    """Tokens [start, end) name a product; [start, model_start) is its brand, if any."""
+
+    start: int
+    end: int
+    model_start: int
+
+
+def _edition() -> dict[str, object]:
+    return {"TEXT": {"IN": sorted(EDITION_WORDS)}, "OP": "*"}
+
+
+PATTERNS: dict[str, list[list[dict[str, object]]]] = {
+    "BRAND_MODEL": [
+        [{"TEXT": {"REGEX": BRAND}}, {"TEXT": {"REGEX": BRAND}, "OP": "?"},
+         {"TEXT": {"REGEX": MODEL_CODE}}, _edition(), {"TEXT": {"REGEX": r"^\d$"}, "OP": "?"}],
+        [{"TEXT": {"REGEX": BRAND}}, {"TEXT": {"REGEX": BRAND}, "OP": "?"},
+         {"TEXT": {"REGEX": NUMBER}}, _edition(), {"TEXT": {"REGEX": r"^\d$"}, "OP": "?"}],
+    ],
+    "MODEL_LETTER": [
+        [{"TEXT": {"REGEX": BRAND}, "OP": "?"}, {"ORTH": "Model"},
+         {"TEXT": {"REGEX": r"^(?:[A-Z]|\d{1,2})$"}}, _edition()],
+    ],
+    "LONE_CODE": [[{"TEXT": {"REGEX": LONE_CODE}}, _edition()]],
+    "BRAND_DEVICE": [
+        [{"TEXT": {"REGEX": BRAND}}, {"TEXT": {"IN": sorted(DEVICE_WORDS)}}, _edition()],
+    ],
+}  # fmt: skip
+
+_MATCHERS: dict[int, tuple[Vocab, Matcher]] = {}
+
+
+def product_matcher(vocab: Vocab) -> Matcher:
+    cached = _MATCHERS.get(id(vocab))
+    if cached and cached[0] is vocab:
+        return cached[1]
+    matcher = Matcher(vocab)
+    for name, patterns in PATTERNS.items():
+        matcher.add(name, patterns)  # type: ignore[arg-type]
+    _MATCHERS[id(vocab)] = (vocab, matcher)
+    return matcher
+
+
+def find_product_spans(doc: Doc, org_tokens: Set[int]) -> list[ProductSpan]:
+    """Product names in `doc`; `org_tokens` are tokens of ORG mentions (known brands)."""
+    found = []
+    lone = []
+    for match_id, start, end in product_matcher(doc.vocab)(doc):
+        rule = doc.vocab.strings[match_id]
+        span = _accept(doc, rule, start, end, org_tokens)
+        if span is None:
+            continue
+        (lone if rule == "LONE_CODE" else found).append(span)
+    accepted = _trim_overlaps(found)
+    taken = {i for s in accepted for i in range(s.start, s.end)}
+    lone = [s for s in _trim_overlaps(lone) if not taken & set(range(s.start, s.end))]
+    accepted += _lone_codes_in_context(doc, lone, accepted, org_tokens)
+    return sorted(accepted, key=lambda s: s.start)
+
+
+def _trim_overlaps(spans: list[ProductSpan]) -> list[ProductSpan]:
+    ordered = sorted(spans, key=lambda s: (s.end - s.start, -s.start), reverse=True)
+    kept: list[ProductSpan] = []
+    used: set[int] = set()
+    for span in ordered:
+        tokens = set(range(span.start, span.end))
+        if not tokens & used:
+            kept.append(span)
+            used |= tokens
+    return kept
+
+
+def _accept(doc: Doc, rule: str, start: int, end: int, org_tokens: Set[int]) -> ProductSpan | None:
+    model = next((i for i in range(start, end) if _is_model_token(doc[i], rule)), None)
+    if model is None:
+        return None
+    if end - 1 > model and doc[end - 1].text.isdigit() and doc[end - 2].text != "Gen":
+        end -= 1  # "Galaxy S24 2": the trailing number is not part of the name
+    if not _fits_context(doc, end):
+        return None
+    brand = doc[start:model]
+    if any(fold(t.text).rstrip(".") in NOT_BRANDS for t in brand):
+        return None
+    if rule != "MODEL_LETTER" and any(_is_place_or_person(t, org_tokens) for t in brand):
+        return None
+    code = doc[model]
+    if rule == "BRAND_MODEL" and code.text.isdigit():
+        if _YEAR.match(code.text) or code.text.startswith("0") or code.ent_type_ in _NUMERIC_ENTS:
+            return None
+    if rule in {"BRAND_MODEL", "LONE_CODE"} and NOT_MODEL_CODE.match(code.text):
+        return None
+    if rule == "BRAND_DEVICE" and not _brand_like(brand[0], org_tokens):
+        return None
+    return ProductSpan(start=start, end=end, model_start=model)
+
+
+def _is_place_or_person(token: Token, org_tokens: Set[int]) -> bool:
+    if token.i in org_tokens:
+        return False
+    return token.ent_type_ in _PLACE_ENTS or token.ent_type_ == "PERSON"
+
+
+def _is_model_token(token: Token, rule: str) -> bool:
+    if rule == "MODEL_LETTER":
+        return token.text == "Model"
+    if rule == "BRAND_DEVICE":
+        return token.text in DEVICE_WORDS
+    return any(ch.isdigit() for ch in token.text)
+
+
+def _fits_context(doc: Doc, end: int) -> bool:
+    """Not a number with a scale, unit, score or time after it ("10 million", "5G", "2-1")."""
+    if end >= len(doc):
+        return True
+    nxt = doc[end]
+    glued = doc[end - 1].whitespace_ == "" and nxt.is_alpha
+    return nxt.lower_ not in _SCALE_WORDS and not nxt.like_num and not glued
+
+
+def _brand_like(token: Token, org_tokens: Set[int]) -> bool:
+    return token.i in org_tokens or (token.pos_ == "PROPN" and not token.is_sent_start)
+
+
+def _lone_codes_in_context(
+    doc: Doc, lone: list[ProductSpan], accepted: list[ProductSpan], org_tokens: Set[int]
+) -> list[ProductSpan]:
+    """Keep a bare code ("S24") only where the text treats it as a product."""
+    kept: list[ProductSpan] = []
+    pending = list(lone)
+    while True:
+        starts = {s.start for s in accepted + kept}
+        ends = {s.end for s in accepted + kept}
+        newly = [s for s in pending if _lone_in_context(doc, s, org_tokens, starts, ends)]
+        if not newly:
+            return kept
+        kept += newly
+        pending = [s for s in pending if s not in newly]
+
+
+def _lone_in_context(
+    doc: Doc, span: ProductSpan, org_tokens: Set[int], starts: set[int], ends: set[int]
+) -> bool:
+    prev = doc[span.start - 1] if span.start else None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if prev is not None and (prev.i in org_tokens or prev.lower_ in _PRODUCT_DETERMINERS):
+        return True
+    if nxt is not None and (nxt.lower_ in PRODUCT_NOUNS or nxt.text in EDITION_WORDS):
+        return True
+    # Coordinated with a product already found: "the S24 and S25", "X5, X6 and X7".
+    before = span.start - 1
+    while before >= 0 and doc[before].lower_ in _COORDINATORS:
+        before -= 1
+    after = span.end
+    while after < len(doc) and doc[after].lower_ in _COORDINATORS:
+        after += 1
+    joined_before = before < span.start - 1 and before + 1 in ends
+    joined_after = after > span.end and after in starts
+    return joined_before or joined_after

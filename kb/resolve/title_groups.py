@@ -1,0 +1,154 @@
+"""Find job titles in a parsed Doc: "former CEO", "founder and CEO", "Foreign Minister".
+
+A `TitleGroup` is a run of titles joined by "and"/","/"&" with their status
+modifiers; it is what stands between an organization and a person in
+"Acme's former CEO and chairman Jane Doe".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
+
+from kb.resolve.names import fold, normalize_title
+from kb.resolve.titles import (
+    FORMER_MODIFIERS,
+    PORTFOLIO_TITLES,
+    STATUS_MODIFIERS,
+    TITLE_PHRASES,
+    TITLE_WORDS,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+    from spacy.vocab import Vocab
+
+# Words kept in a title when they precede it ("deputy CEO", "senior partner").
+RANK_MODIFIERS: frozenset[str] = frozenset(
+    {"deputy", "assistant", "associate", "senior", "junior", "joint", "honorary", "co",
+     "founding", "executive", "regional", "global", "group"}
+)  # fmt: skip
+_JOINERS = {"and", "&", ",", "/"}
+_NOT_TITLE_POS = {"VERB", "AUX", "ADP", "PRON", "DET"}
+_MAX_PORTFOLIO_WORDS = 2
+
+
+@dataclass(frozen=True)
+class TitleGroup:
+    start: int
+    end: int
+    titles: tuple[str, ...]
+    status: str
+
+    @property
+    def is_former(self) -> bool:
+        return self.status == "former"
+
+
+_MATCHERS: dict[int, tuple[Vocab, PhraseMatcher]] = {}
+
+
+def title_matcher(vocab: Vocab) -> PhraseMatcher:
+    """One PhraseMatcher per vocabulary, built on first use."""
+    cached = _MATCHERS.get(id(vocab))
+    if cached and cached[0] is vocab:
+        return cached[1]
+    from spacy.tokens import Doc as _Doc
+
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    phrases = sorted(set(TITLE_WORDS) | set(TITLE_PHRASES))
+    words = [p.replace("-", " - ").split() for p in phrases]
+    matcher.add("TITLE", [_Doc(vocab, words=w) for w in words])
+    _MATCHERS[id(vocab)] = (vocab, matcher)
+    return matcher
+
+
+def find_title_groups(
+    doc: Doc, name_tokens: set[int] | frozenset[int] = frozenset()
+) -> list[TitleGroup]:
+    """Title groups in `doc`; tokens in `name_tokens` (inside names) are never titles."""
+    spans = [
+        span
+        for span in filter_spans(title_matcher(doc.vocab)(doc, as_spans=True))
+        if span[-1].pos_ not in _NOT_TITLE_POS
+        and not (set(range(span.start, span.end)) & name_tokens)
+    ]
+    groups: list[list[Span]] = []
+    for span in spans:
+        if groups and _joined(doc, groups[-1][-1].end, span.start):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return [_build_group(doc, members, name_tokens) for members in groups]
+
+
+def _joined(doc: Doc, end: int, start: int) -> bool:
+    between = [t.lower_ for t in doc[end:start]]
+    return 0 < len(between) <= 2 and all(w in _JOINERS for w in between)
+
+
+def _build_group(
+    doc: Doc, members: list[Span], name_tokens: set[int] | frozenset[int]
+) -> TitleGroup:
+    titles = []
+    start = members[0].start
+    for i, span in enumerate(members):
+        words_start = _extend_left(doc, span, name_tokens, floor=members[i - 1].end if i else 0)
+        if i == 0:
+            start = words_start
+        titles.append(normalize_title(doc[words_start : span.end].text))
+    status, start = _status_before(doc, start)
+    if any(fold(t.text) in FORMER_MODIFIERS for t in doc[start : members[-1].end]):
+        status = "former"
+    return TitleGroup(start=start, end=members[-1].end, titles=tuple(titles), status=status)
+
+
+def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], floor: int) -> int:
+    """Include rank words ("deputy") and, for ministers and the like, their portfolio."""
+    start = span.start
+    portfolio = fold(span[-1].text) in PORTFOLIO_TITLES
+    taken = 0
+    while start - 1 >= floor:
+        tok = doc[start - 1]
+        word = fold(tok.text)
+        if tok.text == "-" and start - 2 >= floor and fold(doc[start - 2].text) in RANK_MODIFIERS:
+            start -= 2
+            continue
+        if word in RANK_MODIFIERS:
+            start -= 1
+            continue
+        is_portfolio_word = (
+            portfolio
+            and taken < _MAX_PORTFOLIO_WORDS
+            and tok.is_alpha
+            and not tok.is_stop
+            and tok.i not in name_tokens
+            and not tok.ent_type_
+            and tok.pos_ in {"NOUN", "PROPN", "ADJ"}
+        )
+        if not is_portfolio_word:
+            break
+        start -= 1
+        taken += 1
+    return start
+
+
+def _status_before(doc: Doc, start: int) -> tuple[str, int]:
+    """Walk left over "former", "ex-", "then-", "new"…; report whether it was former."""
+    status = "current"
+    while start > 0:
+        tok = doc[start - 1]
+        if tok.text == "-" and start > 1 and fold(doc[start - 2].text) in STATUS_MODIFIERS:
+            word = fold(doc[start - 2].text)
+            start -= 2
+        elif fold(tok.text) in STATUS_MODIFIERS and tok.pos_ != "DET" and tok.pos_ != "PRON":
+            word = fold(tok.text)
+            start -= 1
+        else:
+            break
+        if word in FORMER_MODIFIERS:
+            status = "former"
+    return status, start

@@ -1,0 +1,234 @@
+"""Ingest benchmark: our pipeline against bare spaCy, in ratios measured in one run.
+
+Targets (SPEC "Performance"):
+  single process  >= 90 % of bare nlp.pipe words/s (same model, components, texts)
+  --workers 2     >= 1.7x one worker
+  10k vs 100k short articles: words/s within 15 %, peak RSS within 1.3x
+  re-ingest of an unchanged corpus >= 50x faster than the first ingest
+
+The corpus is made here: sentences from data/ (and ../shared/seeds when present),
+recombined at random into unique articles, written as JSON Lines.
+Prints a table and writes bench/results/ingest.json.
+
+    python scripts/bench_ingest.py                 # all measures (the scale pair takes long)
+    python scripts/bench_ingest.py --skip-scale    # quick: baseline, workers, re-ingest
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from kb.clean import clean_document  # noqa: E402
+from kb.read import iter_documents  # noqa: E402
+from kb.records import RawDocument  # noqa: E402
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+
+
+def sentence_pool() -> list[str]:
+    sources = [str(REPO / "data")]
+    seeds = REPO.parent / "shared" / "seeds"
+    if seeds.is_dir():
+        sources.append(str(seeds))
+    pool: list[str] = []
+    for doc in iter_documents(sources):
+        if not isinstance(doc, RawDocument):
+            continue
+        for article in clean_document(doc):
+            for paragraph in article.text.split("\n"):
+                pool.extend(s.strip() for s in SENTENCE_END.split(paragraph) if len(s.split()) >= 6)
+    return sorted(set(pool))
+
+
+def make_corpus(path: Path, count: int, words: int, seed: int) -> int:
+    """Write `count` unique articles of about `words` words; returns the word total."""
+    rng = random.Random(seed)
+    pool = sentence_pool()
+    seen: set[str] = set()
+    total = 0
+    with path.open("w", encoding="utf-8") as out:
+        while len(seen) < count:
+            sentences: list[str] = []
+            while sum(len(s.split()) for s in sentences) < words:
+                sentences.append(rng.choice(pool))
+            text = " ".join(sentences)
+            if text in seen:
+                continue
+            seen.add(text)
+            total += len(text.split())
+            day = rng.randint(1, 28)
+            record = {"title": sentences[0][:60], "date": f"2025-03-{day:02d}", "text": text}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return total
+
+
+def texts_of(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line)["text"] for line in handle]
+
+
+def bare_spacy_words_per_second(texts: list[str]) -> float:
+    from kb.nlp import load_pipeline
+    from kb.pipeline import NLP_BATCH
+
+    nlp = load_pipeline(None)
+    words = sum(len(t.split()) for t in texts)
+    started = time.perf_counter()
+    with nlp.memory_zone():
+        for _ in nlp.pipe(texts, batch_size=NLP_BATCH):
+            pass
+    return words / (time.perf_counter() - started)
+
+
+def run_ingest(corpus: Path, db: Path, workers: int) -> dict[str, float]:
+    from kb.nlp import load_pipeline
+    from kb.pipeline import ingest
+    from kb.store.open import open_store
+
+    load_pipeline(None)  # model load is start-up, not throughput
+    engine = open_store(f"sqlite:///{db}")
+    started = time.perf_counter()
+    summary = ingest(engine, [str(corpus)], workers=workers)
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    words = sum(len(t.split()) for t in texts_of(corpus))
+    return {
+        "seconds": seconds,
+        "words": words,
+        "words_per_second": words / seconds,
+        "new": summary.new,
+        "unchanged": summary.unchanged,
+        "failed": summary.failed,
+    }
+
+
+def scale_run(count: int, words: int, workdir: Path) -> dict[str, float]:
+    """One ingest in a fresh interpreter, so its peak RSS is its own."""
+    corpus = workdir / f"scale_{count}.jsonl"
+    make_corpus(corpus, count, words, seed=count)
+    code = (
+        "import json, resource, sys; sys.path.insert(0, sys.argv[3]);"
+        "from scripts.bench_ingest import run_ingest; from pathlib import Path;"
+        "r = run_ingest(Path(sys.argv[1]), Path(sys.argv[2]), 1);"
+        "r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024;"
+        "print(json.dumps(r))"
+    )
+    db = workdir / f"scale_{count}.db"
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(corpus), str(db), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1500, help="articles for the main runs")
+    parser.add_argument("--words", type=int, default=150, help="words per article (main runs)")
+    parser.add_argument("--scale-small", type=int, default=10_000)
+    parser.add_argument("--scale-large", type=int, default=100_000)
+    parser.add_argument("--scale-words", type=int, default=40, help="words per short article")
+    parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "ingest.json")
+    args = parser.parse_args()
+
+    results: dict[str, object] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "articles": args.articles,
+    }
+    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        corpus = work / "corpus.jsonl"
+        make_corpus(corpus, args.articles, args.words, seed=1)
+        texts = texts_of(corpus)
+
+        baseline = bare_spacy_words_per_second(texts)
+        single = run_ingest(corpus, work / "one.db", workers=1)
+        again = run_ingest(corpus, work / "one.db", workers=1)
+        double = run_ingest(corpus, work / "two.db", workers=2)
+
+        overhead_ratio = single["words_per_second"] / baseline
+        workers_ratio = double["words_per_second"] / single["words_per_second"]
+        reingest_ratio = single["seconds"] / again["seconds"]
+        results.update(
+            bare_spacy_words_per_second=baseline,
+            single=single,
+            reingest=again,
+            workers2=double,
+        )
+        rows += [
+            ("bare nlp.pipe words/s", f"{baseline:,.0f}", "", ""),
+            (
+                "kb ingest words/s (1 process)",
+                f"{single['words_per_second']:,.0f}",
+                f"{overhead_ratio:.2f}x of spaCy",
+                "PASS" if overhead_ratio >= 0.9 else "FAIL",
+            ),
+            (
+                "kb ingest words/s (--workers 2)",
+                f"{double['words_per_second']:,.0f}",
+                f"{workers_ratio:.2f}x of 1",
+                "PASS" if workers_ratio >= 1.7 else "FAIL",
+            ),
+            (
+                "re-ingest unchanged seconds",
+                f"{again['seconds']:.2f}",
+                f"{reingest_ratio:.0f}x faster",
+                "PASS" if reingest_ratio >= 50 else "FAIL",
+            ),
+        ]
+        results["ratios"] = {
+            "ingest_vs_spacy": overhead_ratio,
+            "workers2_vs_1": workers_ratio,
+            "reingest_speedup": reingest_ratio,
+        }
+        if not args.skip_scale:
+            small = scale_run(args.scale_small, args.scale_words, work)
+            large = scale_run(args.scale_large, args.scale_words, work)
+            speed = large["words_per_second"] / small["words_per_second"]
+            memory = large["peak_rss_mb"] / small["peak_rss_mb"]
+            results.update(scale_small=small, scale_large=large)
+            results["ratios"].update(scale_words_per_second=speed, scale_peak_rss=memory)  # type: ignore[union-attr]
+            rows += [
+                (
+                    f"{args.scale_small:,} vs {args.scale_large:,} words/s",
+                    f"{small['words_per_second']:,.0f} / {large['words_per_second']:,.0f}",
+                    f"{speed:.2f}x",
+                    "PASS" if abs(1 - speed) <= 0.15 else "FAIL",
+                ),
+                (
+                    f"{args.scale_small:,} vs {args.scale_large:,} peak RSS MB",
+                    f"{small['peak_rss_mb']:,.0f} / {large['peak_rss_mb']:,.0f}",
+                    f"{memory:.2f}x",
+                    "PASS" if memory <= 1.3 else "FAIL",
+                ),
+            ]
+    results["peak_rss_mb_parent"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>22}  {'ratio':>16}  target")
+    for name, value, ratio, verdict in rows:
+        print(f"{name:<{width}}  {value:>22}  {ratio:>16}  {verdict}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
