@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -138,14 +139,32 @@ def analyze_articles(
     return [failures.get(i) or _merge(p) for i, p in enumerate(parts)]
 
 
+# Exercises every extractor once, so each builds its matchers (and registers their
+# strings) before any memory zone: strings first added inside a zone are freed when it
+# closes, and a matcher that kept their hashes would fail later with spaCy's E018.
+WARM_UP_TEXT = (
+    "Acme Corp. CEO Jane Doe met with Orbit Inc. chairman John Roe in Paris on May 2, 2024. "
+    "Acme said revenue rose 12% year-on-year to $4.5 billion in the second quarter of 2024, "
+    "and it unveiled the Acme Phone 5 Pro. Doe visited Orbit's factory, accompanied by Roe."
+)
+
+
+@cache
+def prepared_pipeline(model: str | None) -> Language:
+    """The loaded pipeline with every extractor warmed up (see WARM_UP_TEXT)."""
+    from kb.nlp import load_pipeline
+
+    nlp = load_pipeline(model)
+    analyze_doc(nlp(WARM_UP_TEXT), None)
+    return nlp
+
+
 _worker_nlp: Language | None = None
 
 
 def _init_worker(model: str | None) -> None:
     global _worker_nlp
-    from kb.nlp import load_pipeline
-
-    _worker_nlp = load_pipeline(model)
+    _worker_nlp = prepared_pipeline(model)
 
 
 def _analyze_in_worker(articles: list[Article]) -> list[ArticleAnalysis | Exception]:
@@ -211,12 +230,24 @@ def ingest(
         context = multiprocessing.get_context("spawn")
         with context.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
             results = pool.imap(_analyze_in_worker, (remember(b) for b in batches))
-            _store_all(engine, ((in_flight.popleft(), r) for r in results), summary, force)
+            _store_all(
+                engine,
+                ((in_flight.popleft(), r) for r in results),
+                summary,
+                force,
+                report,
+                on_article,
+            )
     else:
-        from kb.nlp import load_pipeline
-
-        nlp = load_pipeline(model)
-        _store_all(engine, ((b, analyze_articles(nlp, b)) for b in batches), summary, force)
+        nlp = prepared_pipeline(model)
+        _store_all(
+            engine,
+            ((b, analyze_articles(nlp, b)) for b in batches),
+            summary,
+            force,
+            report,
+            on_article,
+        )
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -251,13 +282,13 @@ def _store_all(
     results: Iterable[tuple[list[Article], list[ArticleAnalysis | Exception]]],
     summary: IngestSummary,
     force: bool,
+    report: Callable[[str], None],
     on_article: ProgressCallback | None = None,
 ) -> None:
     for batch, analyses in results:
         for article, analysis in zip(batch, analyses, strict=True):
             if isinstance(analysis, Exception):
-                summary.failed += 1
-                summary.errors.append(f"{article.origin}: extraction failed: {analysis!r}")
+                report(f"{article.origin}: extraction failed: {analysis!r}")
                 continue
             outcome = store_article(
                 engine, article, analysis, extractor_version=EXTRACTOR_VERSION, force=force

@@ -95,11 +95,10 @@ def bare_spacy_words_per_second(texts: list[str]) -> float:
 
 
 def run_ingest(corpus: Path, db: Path, workers: int) -> dict[str, float]:
-    from kb.nlp import load_pipeline
-    from kb.pipeline import ingest
+    from kb.pipeline import ingest, prepared_pipeline
     from kb.store.open import open_store
 
-    load_pipeline(None)  # model load is start-up, not throughput
+    prepared_pipeline(None)  # model load and warm-up are start-up, not throughput
     engine = open_store(f"sqlite:///{db}")
     started = time.perf_counter()
     summary = ingest(engine, [str(corpus)], workers=workers)

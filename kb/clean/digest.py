@@ -77,7 +77,7 @@ def _leading_item_lines(region: list[str], size: int) -> list[str]:
     bullets = [index for index in filled if has_bullet(region[index])]
     if bullets:
         return region[bullets[-1] :]
-    return region[filled[-size] :] if len(filled) >= size else region
+    return region[filled[-size] :] if 0 < size <= len(filled) else region
 
 
 def _split(

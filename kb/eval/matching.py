@@ -21,7 +21,8 @@ from kb.textnorm import fold, strip_accents
 
 DATE_TOLERANCE = dt.timedelta(days=3)
 VALUE_TOLERANCE = 0.005
-PERSONAL_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC"})
+# Per-document entity gold lists every entity of these types (FORMAT.md).
+EXHAUSTIVE_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC"})
 _PLACE_TYPES = frozenset({"GPE", "LOC"})
 
 

@@ -32,6 +32,12 @@ How a score is made (shared/eval/FORMAT.md, with the readings chosen where it is
 * **Money-only figure gold.** When every per-document figure line of the file has a
   currency, only KB figures with a currency count in per-document precision (decided per
   file, since a document of such a set may have no figure line at all).
+* **Types.** `LOC` counts as `GPE` (and back) only in per-document entity scoring, as
+  FORMAT.md says; globally the type must be the gold type (or one of its `|` alternatives).
+* **Titles, metrics, units.** A role title "shares a word" after synonyms are made one
+  word and filler words ("chief", "senior", "of") are dropped; a figure metric shares a
+  content word up to inflection; a count unit ("units") agrees with an empty KB unit.
+  See `kb.eval.matching`.
 * A ratio whose denominator is zero is reported as 0.
 """
 
@@ -60,7 +66,7 @@ from kb.eval.gold import (
     load_gold,
 )
 from kb.eval.matching import (
-    PERSONAL_ENTITY_TYPES,
+    EXHAUSTIVE_ENTITY_TYPES,
     SYMMETRIC_RELATIONS,
     NameForms,
     currencies_agree,
@@ -395,6 +401,8 @@ def forms_of(names: tuple[str, ...]) -> NameForms:
 
 
 K = TypeVar("K", bound=Hashable)
+# entity_id, metric, value, unit, currency, period: what makes two figure rows one fact
+FigureKey = tuple[int | None, str | None, float | None, str | None, str | None, str | None]
 
 
 def _grouped(pairs: Iterable[tuple[K, int]]) -> dict[K, tuple[int, ...]]:
@@ -430,7 +438,7 @@ class Scorer:
 
     # entity
 
-    def entity_scopes(self, records: list[EntityGold], doc: str | None) -> list[Scope]:
+    def entity_scope(self, records: list[EntityGold], doc: str | None) -> Scope:
         if doc is None:
             wanted = set().union(*(forms_of(g.names).keys for g in records))
             facts = [
@@ -445,7 +453,7 @@ class Scorer:
             for entity_id, surfaces in sorted(texts.items()):
                 entity = self.snap.entity(entity_id)
                 forms = entity.forms | forms_of(tuple(sorted(surfaces)))
-                if entity.type in PERSONAL_ENTITY_TYPES or forms.keys & wanted:
+                if entity.type in EXHAUSTIVE_ENTITY_TYPES or forms.keys & wanted:
                     facts.append(EntityFact(entity, forms))
         per_doc = doc is not None
 
@@ -457,22 +465,20 @@ class Scorer:
                 g.types, f.entity.type, loc_as_gpe=per_doc
             )
 
-        return [
-            Scope(
-                doc,
-                records,
-                facts,
-                agrees,
-                names_agree,
-                gold_keys=lambda g: forms_of(g.names).keys,
-                fact_keys=lambda f: f.forms.keys,
-                repeats_are_false_hits=True,
-            )
-        ]
+        return Scope(
+            doc,
+            records,
+            facts,
+            agrees,
+            names_agree,
+            gold_keys=lambda g: forms_of(g.names).keys,
+            fact_keys=lambda f: f.forms.keys,
+            repeats_are_false_hits=True,
+        )
 
     # meeting
 
-    def meeting_scopes(self, records: list[MeetingGold], doc: str | None) -> list[Scope]:
+    def meeting_scope(self, records: list[MeetingGold], doc: str | None) -> Scope:
         groups = _grouped(
             ((min(r.person_id, r.met_id), max(r.person_id, r.met_id), r.met_on), r.article_id)
             for r in self._rows("meetings", doc)
@@ -499,22 +505,20 @@ class Scorer:
             return pair_agrees(g, f) and (g.date is None or dates_agree(g.date, f.met_on))
 
         if containment:
-            return [Scope(doc, records, facts, agrees, pair_agrees)]
-        return [
-            Scope(
-                doc,
-                records,
-                facts,
-                agrees,
-                pair_agrees,
-                gold_keys=lambda g: forms_of(g.a_names).keys,
-                fact_keys=lambda f: f.a.forms.keys | f.b.forms.keys,
-            )
-        ]
+            return Scope(doc, records, facts, agrees, pair_agrees)
+        return Scope(
+            doc,
+            records,
+            facts,
+            agrees,
+            pair_agrees,
+            gold_keys=lambda g: forms_of(g.a_names).keys,
+            fact_keys=lambda f: f.a.forms.keys | f.b.forms.keys,
+        )
 
     # role
 
-    def role_scopes(self, records: list[RoleGold], doc: str | None) -> list[Scope]:
+    def role_scope(self, records: list[RoleGold], doc: str | None) -> Scope:
         titles: dict[tuple[int, int], set[str]] = defaultdict(set)
         pairs = []
         for row in self._rows("roles", doc):
@@ -542,22 +546,20 @@ class Scorer:
             return containment or not g.all_titles or titles_agree(g.all_titles, f.titles)
 
         if containment:
-            return [Scope(doc, records, facts, agrees, pair_agrees)]
-        return [
-            Scope(
-                doc,
-                records,
-                facts,
-                agrees,
-                pair_agrees,
-                gold_keys=lambda g: forms_of(g.person_names).keys,
-                fact_keys=lambda f: f.person.forms.keys,
-            )
-        ]
+            return Scope(doc, records, facts, agrees, pair_agrees)
+        return Scope(
+            doc,
+            records,
+            facts,
+            agrees,
+            pair_agrees,
+            gold_keys=lambda g: forms_of(g.person_names).keys,
+            fact_keys=lambda f: f.person.forms.keys,
+        )
 
     # product
 
-    def product_scopes(self, records: list[ProductGold], doc: str | None) -> list[Scope]:
+    def product_scope(self, records: list[ProductGold], doc: str | None) -> Scope:
         rows = self.snap.products
         if doc is not None:
             mentioned = {m.entity_id for m in self._rows("mentions", doc)}
@@ -580,22 +582,19 @@ class Scorer:
                 return True
             return f.maker is not None and forms_of(g.maker).matches(f.maker.forms)
 
-        return [
-            Scope(
-                doc,
-                records,
-                facts,
-                agrees,
-                name_agrees,
-                gold_keys=lambda g: forms_of(g.names).keys,
-                fact_keys=lambda f: f.product.forms.keys,
-            )
-        ]
+        return Scope(
+            doc,
+            records,
+            facts,
+            agrees,
+            name_agrees,
+            gold_keys=lambda g: forms_of(g.names).keys,
+            fact_keys=lambda f: f.product.forms.keys,
+        )
 
     # figure
 
-    def figure_scopes(self, records: list[FigureGold], doc: str | None) -> list[Scope]:
-        FigureKey = tuple[int | None, str | None, float | None, str | None, str | None, str | None]
+    def figure_scope(self, records: list[FigureGold], doc: str | None) -> Scope:
         raw: dict[FigureKey, str | None] = {}
         pairs: list[tuple[FigureKey, int]] = []
         for row in self._rows("figures", doc):
@@ -610,17 +609,15 @@ class Scorer:
         if doc is None:
             wanted = set().union(*(forms_of(g.entity or ()).keys for g in records))
             facts = [f for f in facts if f.entity is not None and f.entity.forms.keys & wanted]
-            return [
-                Scope(
-                    doc,
-                    records,
-                    facts,
-                    self._figure_agrees,
-                    self._figure_related,
-                    gold_keys=lambda g: forms_of(g.entity or ()).keys,
-                    fact_keys=lambda f: f.entity.forms.keys if f.entity else (),
-                )
-            ]
+            return Scope(
+                doc,
+                records,
+                facts,
+                self._figure_agrees,
+                self._figure_related,
+                gold_keys=lambda g: forms_of(g.entity or ()).keys,
+                fact_keys=lambda f: f.entity.forms.keys if f.entity else (),
+            )
         if self.money_only:
             facts = [f for f in facts if currency_code(f.currency) is not None]
 
@@ -632,7 +629,7 @@ class Scorer:
                 g.currency is None or currencies_agree(g.currency, f.currency)
             )
 
-        return [Scope(doc, records, facts, agrees, value_agrees)]
+        return Scope(doc, records, facts, agrees, value_agrees)
 
     @staticmethod
     def _figure_entity_agrees(g: FigureGold, f: FigureFact) -> bool:
@@ -656,7 +653,7 @@ class Scorer:
 
     # relation
 
-    def relation_scopes(self, records: list[RelationGold], doc: str | None) -> list[Scope]:
+    def relation_scope(self, records: list[RelationGold], doc: str | None) -> Scope:
         named = self.snap.entities_named
 
         def forms(name: str | None, type_: str | None) -> NameForms:
@@ -706,16 +703,16 @@ class Scorer:
         def related(g: RelationGold, f: RelationFact) -> bool:
             return ends_agree(g, f, True)
 
-        return [Scope(doc, records, facts, agrees, related)]
+        return Scope(doc, records, facts, agrees, related)
 
-    def scopes(self, kind: str, records: list[AnyGold], doc: str | None) -> list[Scope]:
-        builders: dict[str, Callable[[list, str | None], list[Scope]]] = {
-            "entity": self.entity_scopes,
-            "meeting": self.meeting_scopes,
-            "role": self.role_scopes,
-            "product": self.product_scopes,
-            "figure": self.figure_scopes,
-            "relation": self.relation_scopes,
+    def scope(self, kind: str, records: list[AnyGold], doc: str | None) -> Scope:
+        builders: dict[str, Callable[[list, str | None], Scope]] = {
+            "entity": self.entity_scope,
+            "meeting": self.meeting_scope,
+            "role": self.role_scope,
+            "product": self.product_scope,
+            "figure": self.figure_scope,
+            "relation": self.relation_scope,
         }
         return builders[kind](records, doc)
 
@@ -732,10 +729,14 @@ def score_records(records: Sequence[AnyGold], snap: Snapshot, gold_file: str) ->
         documents,
         money_only=bool(per_doc_figures) and all(r.currency for r in per_doc_figures),
     )
-    warnings = [
-        f"document {doc!r} of the gold file has no article in the knowledge base"
-        for doc in documents.missing
-    ]
+    warnings = []
+    if documents.missing:
+        shown = ", ".join(documents.missing[:10])
+        more = f" and {len(documents.missing) - 10} more" if len(documents.missing) > 10 else ""
+        warnings.append(
+            f"{len(documents.missing)} document(s) of the gold file have no article in the"
+            f" knowledge base (their gold facts are misses): {shown}{more}"
+        )
     if not records:
         warnings.append("the gold file has no records")
 
@@ -748,14 +749,14 @@ def score_records(records: Sequence[AnyGold], snap: Snapshot, gold_file: str) ->
         global_records = [r for r in of_kind if r.doc is None]
         scopes: list[Scope] = []
         if global_records:
-            scopes += scorer.scopes(kind, global_records, None)
+            scopes.append(scorer.scope(kind, global_records, None))
         if any(r.doc is not None for r in of_kind):
             by_doc: dict[str, list[AnyGold]] = {doc: [] for doc in documents.articles}
             for record in of_kind:
                 if record.doc is not None:
                     by_doc[record.doc].append(record)
             for doc, doc_records in by_doc.items():
-                scopes += scorer.scopes(kind, doc_records, doc)
+                scopes.append(scorer.scope(kind, doc_records, doc))
         for scope in scopes:
             result = score_scope(kind, scope)
             score.tp += result.tp

@@ -2,12 +2,14 @@
 
 `extract_figures` reads each sentence once: `kb.extract.numbers` finds the amounts,
 periods and relative changes in its text, and the dependency parse decides which
-amounts state a figure (not a year, a rank, an age, a duration or part of a name),
+amounts state a figure (not a year, a rank, an age, a duration, a model number),
 what is measured (the metric: "smartphone shipments", "registered capital") and
-whom it is about (the subject of the clause, the possessor, "for X", else the
-article's main company with a lower confidence). A relative change ("up 28.1%
-year-on-year") is attached to the figure it modifies; a change with nothing to
-attach to is a figure of its own (the percent, with its change fields set).
+whom it is about (the possessor, "revenue of/for X", the subject of the clause,
+else the nearest or the article's main company, with a lower confidence).
+
+A relative change ("up 28.1% year-on-year", "increased by 20% to $5bn") is attached
+to the figure it modifies; a change with nothing to attach to is a figure of its
+own (its percent, with the change fields set).
 """
 
 from __future__ import annotations
@@ -35,12 +37,14 @@ from kb.records import EntityRef, Evidence, FigureRecord, MentionRecord
 
 EXTRACTOR = "figures.v1"
 
-# Labels of mentions a figure can be about, best first within a clause.
+# Labels of mentions a figure can be about; the first set wins over the rest.
 OWNER_LABELS = frozenset({"ORG", "PRODUCT", "PERSON", "GPE", "NORP", "FAC", "LOC", "EVENT",
                           "WORK_OF_ART", "LAW"})  # fmt: skip
 PREFERRED_OWNER_LABELS = frozenset({"ORG", "PRODUCT", "PERSON"})
 # Named things whose names may contain digits ("Apple Watch 5", "Big 12", "Euro 2020").
 NAME_LABELS = frozenset({"ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "FAC", "PERSON"})
+# Entity labels whose words keep their case inside a metric ("Latin America shipments").
+CASED_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 
 # A number right after one of these words is a rank, an index or a label, not a figure.
 RANK_CUES = frozenset(
@@ -55,39 +59,44 @@ RANK_CUES = frozenset(
         "fortune", "s&p", "ftse", "russell", "nikkei", "stoxx", "dax", "cac", "csi", "amendment",
         "clause", "paragraph", "psalm", "verse", "day", "week", "act", "bus", "line", "channel",
         "figure", "fig.", "table", "appendix", "annex", "unit", "hall", "booth", "pavilion",
-        "terminal", "lane", "street", "avenue", "road", "studio", "squad", "group", "matchday",
+        "terminal", "lane", "street", "avenue", "road", "studio", "matchday", "week", "batch",
     }
 )  # fmt: skip
+# Words before a count that make it refer back to things already named ("those three phones").
+ANAPHORIC_DETERMINERS = frozenset({"the", "these", "those", "all", "both", "each", "every",
+                                   "other", "another", "first", "last", "next"})  # fmt: skip
+# "in 58 markets", "across 30 countries": where something holds, not a measure of it.
+LOCATIVE_PREPS = frozenset({"in", "across", "among", "amongst", "within", "throughout"})
 TIME_UNITS = frozenset(
     {
         "year", "month", "week", "day", "hour", "minute", "second", "decade", "century",
-        "night", "weekend", "yr", "hr", "min", "sec", "fortnight", "millennium", "term",
+        "night", "weekend", "yr", "hr", "min", "sec", "fortnight", "millennium",
     }
 )  # fmt: skip
-# Nouns after a number that mark a threshold or a multiple, not a measured value.
+# Nouns after a number that mark a threshold, a multiple or a place, not a measured value.
 NOT_MEASURED_NOUNS = frozenset(
     {"mark", "threshold", "milestone", "barrier", "level", "times", "fold", "x", "plus",
-     "percentile", "place", "spot", "position"}
+     "percentile", "place", "spot", "position", "straight", "consecutive"}
 )  # fmt: skip
 # Counted nouns that say how something is counted, not what: the metric comes from the clause.
 GENERIC_COUNT_NOUNS = frozenset(
-    {"unit", "units", "piece", "pieces", "item", "items", "time", "copy", "copies", "set",
-     "sets", "pair", "pairs", "one", "ones", "yuan", "dollar", "dollars", "euro", "euros"}
+    {"unit", "units", "piece", "pieces", "item", "items", "copy", "copies", "set", "sets",
+     "pair", "pairs", "yuan", "dollar", "dollars", "euro", "euros"}
 )  # fmt: skip
 # Head nouns that only point at the measured thing: "the number of users" -> "users".
 POINTER_NOUNS = frozenset(
-    {"number", "total", "amount", "count", "sum", "figure", "tally", "volume", "quantity",
-     "level", "value", "record", "high", "low", "peak", "height"}
+    {"number", "total", "amount", "count", "sum", "figure", "tally", "quantity", "value",
+     "record", "high", "low", "peak"}
 )  # fmt: skip
-# Nouns and pronouns that stand for "the company" of the article.
+# Words that stand for "the company" of the article.
 GENERIC_OWNERS = frozenset(
     {"it", "its", "they", "their", "we", "our", "company", "group", "firm", "corporation",
      "business", "maker", "manufacturer", "automaker", "carmaker", "brand", "giant",
-     "startup", "start-up", "conglomerate", "retailer", "platform", "lender", "bank",
-     "insurer", "operator", "provider", "developer", "vendor", "supplier", "which", "that",
-     "who", "this"}
+     "startup", "start-up", "conglomerate", "retailer", "lender", "bank", "insurer",
+     "operator", "provider", "developer", "vendor", "supplier", "which", "this", "that"}
 )  # fmt: skip
-# What a verb of the clause measures when its subject is the entity itself.
+PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "which"})
+# What a verb measures when its subject is the entity itself: "Acme shipped 5 million units".
 VERB_METRICS: dict[str, str] = {
     "ship": "shipments", "sell": "sales", "deliver": "deliveries", "invest": "investment",
     "pump": "investment", "inject": "investment", "pour": "investment", "plow": "investment",
@@ -107,37 +116,35 @@ MONEY_VERB_METRICS: dict[str, str] = {
     "cost": "price", "price": "price", "retail": "price", "start": "starting price",
     "sell": "sale price", "charge": "charge",
 }  # fmt: skip
-# The verb metrics that name what a counted noun is counted by: "shipped 5m laptops".
+# Verb metrics that say how a counted noun was counted: "shipped 5m laptops" -> "laptop shipments".
 COUNT_VERB_METRICS = frozenset({"shipments", "sales", "deliveries", "production", "exports",
                                 "imports", "orders", "downloads"})  # fmt: skip
-# Verbs after which "X% of Y" names a share of Y.
-SHARE_VERBS = frozenset({"have", "hold", "account", "take", "capture", "control", "make",
-                         "represent", "command", "own", "comprise", "constitute"})  # fmt: skip
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 SUBJECT_INHERITING_DEPS = frozenset({"conj", "xcomp", "advcl", "ccomp", "pcomp", "prep"})
-MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "advmod", "nummod",
-                           "quantmod", "poss", "punct", "case", "det", "predet", "hmod",
-                           "nn"})  # fmt: skip
 PHRASE_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "hmod", "npadvmod"})
 PHRASE_PREPS = frozenset({"of", "in", "for", "on", "from"})
-MAX_PHRASE_TOKENS = 8
+OWNER_PREPS = frozenset({"of", "for", "at", "by", "from"})
+MAX_PHRASE_TOKENS = 6
+# How far back (tokens) "the company" looks for the organization it stands for.
+GENERIC_LOOKBACK_TOKENS = 250
+
 # Between a figure and a change that follows it: "42.2 million units, up 28.1%".
 _CHANGE_AFTER_FIGURE = re.compile(
-    r"^(?:[ \t]*[\w-]+){0,2}?[ \t]*[,;(–—-]?[ \t]*"
+    r"^[ \t]*(?:[\w-]+[ \t]*){0,2}?[,;(–—-]?[ \t]*"
     r"(?:(?:and|or|which\s+(?:was|is)|representing|marking|reflecting|an?)\s+)?$",
     re.IGNORECASE,
 )
 # Between a change and the figure it leads to: "increased by 20.3% year-on-year to RMB 26.8 bn".
 _CHANGE_BEFORE_FIGURE = re.compile(
     r"^[ \t,]*(?:(?:in|during|for|over|from)\s+[^,;.]{1,30}?[ \t,]+)?"
-    r"(?:to|at|reaching|reached|hitting|totaling|totalling|amounting\s+to|standing\s+at|"
-    r"or)[ \t]+(?:(?:a|an|the)\s+)?(?:(?:record|new|all-time|total|high|of)\s+)*$",
+    r"(?:to|at|reaching|reached|hitting|totaling|totalling|amounting\s+to|standing\s+at)"
+    r"[ \t]+(?:(?:a|an|the)\s+)?(?:(?:record|new|all-time|total|high|of)\s+)*$",
     re.IGNORECASE,
 )
-_AGE_AFTER = re.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*old\b|^-year-old", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*old\b", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\b(?:aged|ages?|age\s+of)\s*$", re.IGNORECASE)
 _DURATION_AFTER = re.compile(
-    r"^[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|"
+    r"^[ \t-]*(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|"
     r"century|nights?|yrs?|hrs?|mins?)\b",
     re.IGNORECASE,
 )
@@ -149,6 +156,10 @@ _TIME_WORDS = re.compile(
     r"thursday|friday|saturday|sunday|spring|summer|autumn|fall|winter)\b",
     re.IGNORECASE,
 )
+# Conjunctions and symbols left at the edges of a phrase when its neighbours were dropped.
+_EDGE_JUNK = re.compile(r"^(?:\s|[-/&]|and\b|or\b)+|(?:\s|[-/&]|\band|\bor)+$", re.IGNORECASE)
+_CONFIDENCE_PENALTY = {"syntax": 0.0, "pronoun": 0.15, "generic": 0.2, "sentence": 0.3,
+                       "article": 0.45, "none": 0.55}  # fmt: skip
 
 
 @dataclass
@@ -158,6 +169,7 @@ class _Candidate:
     match: AmountMatch
     span: Span
     counted: Token | None = None
+    counted_end: int = 0  # token index after the counted noun and its hyphenated parts
     unit: str | None = None
     qualifier: str = "exact"
     change: ChangeMatch | None = None
@@ -172,51 +184,72 @@ class _Candidate:
 
     @property
     def end_char(self) -> int:
-        """End of the figure's words, its counted noun included when it follows the number."""
-        if self.counted is not None and self.counted.i >= self.span.end:
-            if self.counted.i - self.span.end <= 3:
-                return self.counted.idx + len(self.counted)
+        """End of the figure's words: its counted noun too when it follows the number closely."""
+        if self.counted is not None and 0 <= self.counted.i - self.span.end <= 3:
+            last = self.span.doc[self.counted_end - 1]
+            return last.idx + len(last)
         return self.span.end_char
+
+
+@dataclass
+class _Sentence:
+    """What every figure of one sentence is read against."""
+
+    span: Span
+    index: MentionIndex
+    main: EntityRef | None
+    published_on: dt.date | None
+    reserved: set[int] = field(default_factory=set)  # amounts and periods: never in a metric
 
 
 def extract_figures(
     doc: Doc, mentions: Sequence[MentionRecord], published_on: dt.date | None
 ) -> Iterator[FigureRecord]:
     """Every figure the article states, one record per amount, in text order."""
-    owners = [m for m in mentions if m.entity.label in OWNER_LABELS]
+    owners = [
+        m
+        for m in mentions
+        if m.entity.label in OWNER_LABELS and not _is_generic_name(m.text)
+    ]
     index = MentionIndex(doc, owners)
     main = _main_entity(owners)
-    parsed = doc.has_annotation("DEP")
-    sentences = doc.sents if parsed or doc.has_annotation("SENT_START") else [doc[:]]
+    if doc.has_annotation("DEP") or doc.has_annotation("SENT_START"):
+        sentences: Iterator[Span] = iter(doc.sents)
+    else:
+        sentences = iter([doc[:]])
     for sentence in sentences:
-        yield from _sentence_figures(sentence, index, main, published_on, parsed)
+        if any(t.like_num or any(ch.isdigit() for ch in t.text) for t in sentence):
+            yield from _sentence_figures(_Sentence(sentence, index, main, published_on))
+
+
+def _is_generic_name(text: str) -> bool:
+    """"the Group", "Company": a defined term that stands for a name, not a name."""
+    words = re.sub(r"[^\w\s-]", " ", text.lower()).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return len(words) == 1 and words[0] in GENERIC_OWNERS
 
 
 def _main_entity(mentions: Sequence[MentionRecord]) -> EntityRef | None:
-    """The organization the article names most often (earliest on a tie)."""
+    """The organization the article names most often (the earliest on a tie)."""
     counts = Counter(m.entity for m in mentions if m.entity.label == "ORG")
-    if not counts:
-        return None
-    return counts.most_common(1)[0][0]
+    return counts.most_common(1)[0][0] if counts else None
 
 
 # ---------------------------------------------------------------------------
-# One sentence
+# Which amounts are figures
 
 
-def _sentence_figures(
-    sentence: Span,
-    index: MentionIndex,
-    main: EntityRef | None,
-    published_on: dt.date | None,
-    parsed: bool,
-) -> Iterator[FigureRecord]:
-    text = sentence.text
-    if not any(ch.isdigit() for ch in text) and not _has_number_word(sentence):
-        return
+def _sentence_figures(context: _Sentence) -> Iterator[FigureRecord]:
+    sentence = context.span
     doc = sentence.doc
+    text = sentence.text
     base = sentence.start_char
-    periods = find_periods(text, published_on)
+    periods = find_periods(text, context.published_on)
+    for period in periods:
+        span = doc.char_span(base + period.start, base + period.end, alignment_mode="expand")
+        if span is not None:
+            context.reserved.update(t.i for t in span)
     candidates: list[_Candidate] = []
     for match in find_amounts(text):
         if any(p.start < match.end and match.start < p.end for p in periods):
@@ -224,66 +257,77 @@ def _sentence_figures(
         span = doc.char_span(base + match.start, base + match.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        candidate = _candidate(match, span, text, index, parsed)
+        candidate = _candidate(match, span, text, context.index)
         if candidate is not None:
             candidates.append(candidate)
+            context.reserved.update(candidate.tokens)
     if not candidates:
         return
     _attach_changes(candidates, find_changes(text), text)
-    _attach_periods(candidates, periods, sentence, published_on)
+    _attach_periods(candidates, periods, sentence)
     for candidate in candidates:
         if candidate.is_change and candidate.change is None:
-            continue  # consumed by the figure it modifies
-        yield _figure(candidate, sentence, index, main, published_on)
-
-
-def _has_number_word(sentence: Span) -> bool:
-    return any(t.like_num for t in sentence)
+            continue  # the change of another figure
+        yield _figure(candidate, context)
 
 
 def _candidate(
-    match: AmountMatch, span: Span, text: str, index: MentionIndex, parsed: bool
+    match: AmountMatch, span: Span, text: str, index: MentionIndex
 ) -> _Candidate | None:
     """The amount as a figure candidate, or None when it is not a figure."""
     before = text[: match.start]
     after = text[match.end :]
     amount = match.amount
     typed = match.is_money or match.is_percent or match.scaled
+    bare = not typed and not match.is_measure
     if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before[-12:]):
         return None
     if not (match.is_money or match.is_percent) and _DURATION_AFTER.match(after):
         return None
-    if not typed and not match.is_measure:
-        if _is_date_or_time(span) or _is_rank(span, before) or _inside_name(span, index):
-            return None
-        if _is_apposed_age(span, index):
-            return None
-    counted = None if match.is_measure else _counted_noun(match, span)
+    if bare and (
+        _is_rank(span, before)
+        or _inside_name(span, index)
+        or _is_model_number(span)
+        or _is_apposed_age(span, index)
+    ):
+        return None
+    counted = None if match.is_measure or match.is_money or match.is_percent else (
+        _counted_noun(span)
+    )
+    if bare and counted is None and _is_date_or_time(span):
+        return None
     if counted is not None:
-        lemma = counted.lemma_.lower()
-        if lemma in TIME_UNITS or counted.lower_ in NOT_MEASURED_NOUNS:
+        if counted.lemma_.lower() in TIME_UNITS or counted.lower_ in NOT_MEASURED_NOUNS:
             return None
-    if not typed and not match.is_measure:
-        if _year_like(amount.value) and amount.value_high is None and counted is None:
+        if counted.tag_ == "NNP" and counted.text[:1].isupper():
+            return None  # "575 Wilbraham Road", "787 Dreamliner": a name, not a count
+        if bare and counted.dep_ == "pobj" and counted.head.lower_ in LOCATIVE_PREPS:
             return None
-        if _year_like(amount.value) and amount.value_high is not None and _year_like(
-            amount.value_high
+    if bare:
+        if _year_like(amount.value) and (
+            counted is None or (amount.value_high is not None and _year_like(amount.value_high))
         ):
             return None
         if match.from_words and (counted is None or amount.value <= 1):
             return None
-        if counted is None and amount.value < 1000 and not _states_a_value(span):
+        if counted is None and not _states_a_value(span) and (
+            amount.value < 1000 or _governing_verb(span.root) is None
+        ):
             return None
+        if _is_anaphoric(span):
+            return None
+    counted_end = _hyphenated(counted)[1] if counted is not None else 0
     unit = amount.unit
-    if unit is None and counted is not None and not match.is_money:
-        unit = _noun_text(counted).lower()
+    if unit is None and counted is not None:
+        unit = span.doc[_hyphenated(counted)[0] : counted_end].text.lower()
     return _Candidate(
         match=match,
         span=span,
         counted=counted,
+        counted_end=counted_end,
         unit=unit,
         qualifier=parse_qualifier(before, after),
-        tokens={t.i for t in span} | ({counted.i} if counted is not None else set()),
+        tokens={t.i for t in span} | (set(range(counted.i, counted_end)) if counted else set()),
     )
 
 
@@ -291,110 +335,135 @@ def _year_like(value: float) -> bool:
     return value.is_integer() and 1800 <= value <= 2100
 
 
+def _entity_at(token: Token) -> Span | None:
+    for entity in token.doc.ents:
+        if entity.start <= token.i < entity.end:
+            return entity
+    return None
+
+
 def _is_date_or_time(span: Span) -> bool:
     for token in span:
-        if token.ent_type_ in {"DATE", "TIME"}:
-            entity = next((e for e in span.doc.ents if e.start <= token.i < e.end), None)
-            if entity is not None and (
-                _TIME_WORDS.search(entity.text) or any(_year_like_token(t) for t in entity)
-            ):
-                return True
         if token.ent_type_ == "ORDINAL":
             return True
+        if token.ent_type_ in {"DATE", "TIME"}:
+            entity = _entity_at(token)
+            if entity is not None and (
+                _TIME_WORDS.search(entity.text)
+                or any(t.text.isdigit() and _year_like(float(t.text)) for t in entity)
+            ):
+                return True
     return False
 
 
-def _year_like_token(token: Token) -> bool:
-    return token.text.isdigit() and len(token.text) == 4 and _year_like(float(token.text))
-
-
 def _is_rank(span: Span, before: str) -> bool:
-    doc = span.doc
+    if before.rstrip().endswith(("#", "No.", "no.")):
+        return True
     if span.start == 0:
         return False
-    previous = doc[span.start - 1]
-    word = previous.lower_
-    if word in RANK_CUES or word.rstrip(":") in RANK_CUES:
+    doc = span.doc
+    word = doc[span.start - 1].lower_.rstrip(":")
+    if word in RANK_CUES:
         return True
-    if word == "the" and span.start >= 2 and doc[span.start - 2].lower_ == "top":
-        return True
-    return before.rstrip().endswith(("#", "No.", "no."))
+    return word == "the" and span.start >= 2 and doc[span.start - 2].lower_ == "top"
 
 
 def _inside_name(span: Span, index: MentionIndex) -> bool:
     """A number inside a name: "Apple Watch 5", "the Big 12", "Euro 2020"."""
-    doc = span.doc
     for token in span:
         mention = index.at(token)
         if mention is not None and any(ch.isalpha() for ch in mention.text):
             return True
         if token.ent_type_ in NAME_LABELS:
-            entity = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+            entity = _entity_at(token)
             if entity is not None and any(t.is_alpha for t in entity):
                 return True
     return False
 
 
+def _is_model_number(span: Span) -> bool:
+    """"Pixel 8", "iPhone 11 Pro", "Kick Six": a number that continues a name."""
+    if span.start == 0 or "," in span.text:
+        return False
+    previous = span.doc[span.start - 1]
+    if "\n" in previous.whitespace_ or not previous.is_alpha:
+        return False
+    name_like = previous.pos_ == "PROPN" or any(ch.isupper() for ch in previous.text)
+    if not name_like or previous.is_sent_start and previous.lower_ in RANK_CUES:
+        return False
+    first = span[0].text
+    return first[:1].isupper() if first[:1].isalpha() else len(first.split(".")[0]) <= 4
+
+
 def _is_apposed_age(span: Span, index: MentionIndex) -> bool:
     """"Ana Ruiz, 54, said": an age set off by commas after a person's name."""
     doc = span.doc
-    if span.start < 2 or span.end >= len(doc):
+    if span.start < 2 or span.end >= len(doc) or len(span) != 1:
         return False
     if doc[span.start - 1].text != "," or doc[span.end].text not in {",", ")"}:
         return False
     previous = doc[span.start - 2]
     mention = index.at(previous)
-    is_person = (mention is not None and mention.entity.label == "PERSON") or (
-        previous.ent_type_ == "PERSON"
-    )
-    return is_person and span.root.like_num and len(span) == 1
+    if mention is not None:
+        return mention.entity.label == "PERSON"
+    return previous.ent_type_ == "PERSON"
 
 
-def _counted_noun(match: AmountMatch, span: Span) -> Token | None:
+def _is_anaphoric(span: Span) -> bool:
+    """"those three phones", "the 12 members": a count of things named before."""
+    if span.start == 0:
+        return False
+    return span.doc[span.start - 1].lower_ in ANAPHORIC_DETERMINERS
+
+
+def _counted_noun(span: Span) -> Token | None:
     """The noun a bare number counts: "240,000 pre-orders", "more than 40 popular apps"."""
-    if match.is_money or match.is_percent:
-        return None
     doc = span.doc
     root = span.root
     head = root.head
     if (
         head is not root
-        and head.i >= span.end
-        and head.i - span.end <= 4
+        and span.end <= head.i <= span.end + 4
         and head.pos_ in {"NOUN", "PROPN"}
         and root.dep_ in {"nummod", "quantmod", "compound", "amod", "nmod", "dep", "npadvmod"}
-        and not any(doc[i].is_punct and doc[i].text not in {"-"} for i in range(span.end, head.i))
+        and not any(
+            (doc[i].is_punct and doc[i].text != "-") or doc[i].is_space
+            for i in range(span.end, head.i)
+        )
+        and "\n" not in doc[span.end - 1 : head.i + 1].text
     ):
         return head
-    # The parser sometimes hangs the number elsewhere; a plural noun right after it counts too.
+    # The parser sometimes hangs the number elsewhere: a plural noun right after it counts too.
     position = span.end
     while position < len(doc) and position - span.end < 3:
         token = doc[position]
-        if token.lower_ in {"or", "more", "+", "plus", "and", "above"} and position == span.end:
+        if "\n" in doc[position - 1].whitespace_ or token.is_space:
+            return None
+        if position == span.end and token.lower_ in {"or", "more", "+", "plus", "above"}:
             position += 1
             continue
         if token.tag_ in {"NNS", "NNPS"} or token.lower_ == "people":
             return token
         if token.pos_ not in {"ADJ", "NOUN", "PROPN"} and token.text != "-":
-            break
+            return None
         position += 1
     return None
 
 
-def _noun_text(noun: Token) -> str:
-    """The noun with the words hyphenated onto it: "pre-orders", "AI-related patents" -> "patents"."""
+def _hyphenated(noun: Token) -> tuple[int, int]:
+    """Token range of a noun and the words hyphenated onto it ("pre-orders", "e-bikes")."""
     doc = noun.doc
     start = noun.i
-    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not (
-        doc[start - 1].whitespace_
+    while start >= 2 and doc[start - 1].text == "-" and not (
+        doc[start - 2].whitespace_ or doc[start - 1].whitespace_
     ):
         start -= 2
-    end = noun.i
-    while end + 2 < len(doc) and doc[end + 1].text == "-" and not doc[end].whitespace_ and not (
-        doc[end + 1].whitespace_
+    end = noun.i + 1
+    while end + 1 < len(doc) and doc[end].text == "-" and not (
+        doc[end - 1].whitespace_ or doc[end].whitespace_
     ):
         end += 2
-    return doc[start : end + 1].text
+    return start, end
 
 
 def _states_a_value(span: Span) -> bool:
@@ -417,45 +486,38 @@ def _attach_changes(candidates: list[_Candidate], changes: list[ChangeMatch], te
         percent = by_start.get(change.amount_start) if change.amount_start is not None else None
         if percent is not None:
             percent.is_change = True
+    for change in changes:
+        percent = by_start.get(change.amount_start) if change.amount_start is not None else None
         target = _change_target(change, candidates, text)
+        if target is not None and change.points and not target.match.is_percent:
+            target = None
         if target is not None:
-            if change.points and not target.match.is_percent:
-                target = None
-            elif target.change is None and not change.points:
+            if target.change is None and not change.points:
                 target.change = change
-        if target is None and percent is not None and not change.points:
+        elif percent is not None and not change.points:
             percent.change = change  # nothing to attach to: the change is the figure
+        elif percent is not None:
+            percent.is_change = False  # "2 percentage points" on its own is a figure
 
 
 def _change_target(
     change: ChangeMatch, candidates: list[_Candidate], text: str
 ) -> _Candidate | None:
     following = [c for c in candidates if c.match.start >= change.end and not c.is_change]
-    if following:
-        nearest = following[0]
-        if _CHANGE_BEFORE_FIGURE.match(text[change.end : nearest.match.start]):
-            return nearest
-    preceding = [
-        c
-        for c in candidates
-        if c.match.end <= change.start and c.match.start != change.amount_start and not c.is_change
-    ]
+    if following and _CHANGE_BEFORE_FIGURE.match(text[change.end : following[0].match.start]):
+        return following[0]
+    preceding = [c for c in candidates if c.match.end <= change.start and not c.is_change]
     if preceding:
         nearest = preceding[-1]
-        gap_start = nearest.end_char - nearest.span.sent.start_char
-        gap = text[max(nearest.match.end, gap_start) : change.start]
-        if _CHANGE_AFTER_FIGURE.match(gap):
+        sentence_start = nearest.span.sent.start_char
+        gap_start = max(nearest.match.end, nearest.end_char - sentence_start)
+        if gap_start <= change.start and _CHANGE_AFTER_FIGURE.match(text[gap_start : change.start]):
             return nearest
     return None
 
 
-def _attach_periods(
-    candidates: list[_Candidate],
-    periods: list[PeriodMatch],
-    sentence: Span,
-    published_on: dt.date | None,
-) -> None:
-    """A period attached to one figure's words is that figure's; others cover the clause."""
+def _attach_periods(candidates: list[_Candidate], periods: list[PeriodMatch], sentence: Span) -> None:
+    """A period attached to one figure's words is that figure's; the others cover the clause."""
     if not periods:
         return
     doc = sentence.doc
@@ -485,49 +547,34 @@ def _period_owner(span: Span, candidates: list[_Candidate]) -> int | None:
     token = span.root
     for _ in range(3):
         head = token.head
-        if head is token:
+        if head is token or head.pos_ in {"VERB", "AUX"}:
             return None
         for number, candidate in enumerate(candidates):
             if head.i in candidate.tokens:
                 return number
-        if head.pos_ in {"VERB", "AUX"}:
-            return None
         token = head
     return None
 
 
 # ---------------------------------------------------------------------------
-# Metric and entity
+# The record
 
 
-def _figure(
-    candidate: _Candidate,
-    sentence: Span,
-    index: MentionIndex,
-    main: EntityRef | None,
-    published_on: dt.date | None,
-) -> FigureRecord:
+def _figure(candidate: _Candidate, context: _Sentence) -> FigureRecord:
+    sentence = context.span
     match = candidate.match
     amount = match.amount
-    doc = sentence.doc
-    metric, owner, how = _describe(candidate, index)
-    confidence = 0.9
-    if owner is None:
-        owner, how = _fallback_owner(candidate, sentence, index, main)
-    confidence -= {"syntax": 0.0, "generic": 0.2, "sentence": 0.3, "article": 0.45,
-                   "none": 0.55}[how]  # fmt: skip
+    metric, owner, how = _describe(candidate, context)
+    confidence = 0.9 - _CONFIDENCE_PENALTY[how]
     if metric is None:
         confidence -= 0.1
     if candidate.is_change:
         confidence -= 0.1
     value = amount.value
-    change_pct = None
-    change_basis = None
+    change_pct = change_basis = None
     if candidate.change is not None:
         change_pct = candidate.change.value
         change_basis = candidate.change.basis
-        if candidate.is_change:
-            value = abs(value)
     start = sentence.start_char + match.start
     end = max(sentence.start_char + match.end, candidate.end_char)
     return FigureRecord(
@@ -541,8 +588,8 @@ def _figure(
         qualifier=candidate.qualifier,  # type: ignore[arg-type]
         change_pct=change_pct,
         change_basis=change_basis,
-        raw_text=doc.text[start:end],
-        as_of=candidate.period_as_of or published_on,
+        raw_text=sentence.doc.text[start:end],
+        as_of=candidate.period_as_of or context.published_on,
         evidence=Evidence(
             start_char=start,
             end_char=end,
@@ -554,60 +601,145 @@ def _figure(
     )
 
 
+# ---------------------------------------------------------------------------
+# Metric and entity
+
+
+class _Owners:
+    """Mention lookups for one figure: a mention inside the figure's own words is no owner."""
+
+    def __init__(self, index: MentionIndex, blocked: set[int]) -> None:
+        self.index = index
+        self.blocked = blocked
+
+    def at(self, token: Token) -> EntityRef | None:
+        if token.i in self.blocked:
+            return None
+        mention = self.index.at(token)
+        return None if mention is None else mention.entity
+
+    def in_phrase(self, noun: Token) -> EntityRef | None:
+        """The entity a noun phrase names as owner: "Acme's revenue", "revenue of/for/at Acme"."""
+        found = self.at(noun)
+        if found is not None:
+            return found
+        for child in noun.children:
+            if child.dep_ == "poss":
+                found = self.in_subtree(child)
+                if found is not None:
+                    return found
+        for child in noun.lefts:
+            if child.dep_ in {"compound", "nmod"}:
+                found = self.at(child)
+                if found is not None and found.label in PREFERRED_OWNER_LABELS:
+                    return found
+        for child in noun.rights:
+            if child.dep_ == "prep" and child.lower_ in OWNER_PREPS:
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        found = self.in_subtree(obj, preferred_only=True)
+                        if found is not None:
+                            return found
+        return None
+
+    def in_subtree(self, token: Token, preferred_only: bool = False) -> EntityRef | None:
+        """The first organization, product or person among a phrase's nominal modifiers."""
+        fallback: EntityRef | None = None
+        for node in _nominal_subtree(token):
+            found = self.at(node)
+            if found is None:
+                continue
+            if found.label in PREFERRED_OWNER_LABELS:
+                return found
+            fallback = fallback or found
+        return None if preferred_only else fallback
+
+
+def _nominal_subtree(token: Token) -> Iterator[Token]:
+    """The token and its nominal modifiers, recursively (not clauses or prepositions)."""
+    yield token
+    for child in token.children:
+        if child.dep_ in {"poss", "compound", "nmod", "amod", "appos", "conj"}:
+            yield from _nominal_subtree(child)
+
+
 def _describe(
-    candidate: _Candidate, index: MentionIndex
+    candidate: _Candidate, context: _Sentence
 ) -> tuple[str | None, EntityRef | None, str]:
     """(metric, entity, how the entity was found) from the parse around the figure."""
-    exclude = set(candidate.tokens)
-    anchor = candidate.anchor
+    owners = _Owners(context.index, candidate.tokens)
     counted = candidate.counted
-    metric_noun: Token | None = None
-    verb: Token | None = None
     if counted is not None and counted.lower_ not in GENERIC_COUNT_NOUNS:
-        metric_noun = counted
+        metric_noun: Token | None = counted
         verb = _governing_verb(counted)
     else:
-        metric_noun, verb = _metric_noun(anchor, candidate)
-    share_of = _share_of(candidate) if candidate.match.is_percent else None
+        metric_noun, verb = _metric_noun(candidate.anchor)
+    subject = _clause_subject(verb) if verb is not None else None
 
     owner: EntityRef | None = None
-    how = "none"
-    subject = _clause_subject(verb) if verb is not None else None
+    how = "syntax"
+    borrowed_metric: Token | None = None
     if metric_noun is not None:
-        owner = _owner_in_phrase(metric_noun, index)
+        owner = owners.in_phrase(metric_noun)
     if owner is None and subject is not None:
-        owner, how = _owner_of_subject(subject, index)
-        if owner is None and how == "none" and subject is not metric_noun:
-            owner = _owner_in_phrase(subject, index)
-    if owner is not None and how == "none":
-        how = "syntax"
-    exclude |= _mention_tokens(owner, index, candidate.span.sent)
+        owner = owners.at(subject) or _appositive_owner(subject, owners)
+        if owner is None and subject.lower_ in PRONOUN_SUBJECTS:
+            owner, borrowed_metric = _antecedent(subject, owners)
+            how = "pronoun"
+        elif owner is None and subject.lower_ in GENERIC_OWNERS:
+            owner = _company_referent(candidate.anchor, owners)
+            how = "generic"
+        elif owner is None and subject is not metric_noun:
+            owner = owners.in_phrase(subject)
+    if owner is None:
+        owner, how = _fallback_owner(candidate, context)
 
-    metric: str | None = None
-    if share_of is not None:
-        metric = "share of " + _phrase(share_of, exclude) if _phrase(share_of, exclude) else None
-    elif metric_noun is not None and metric_noun is counted:
-        metric = _phrase(metric_noun, exclude)
-        verb_metric = VERB_METRICS.get(verb.lemma_.lower()) if verb is not None else None
-        if verb_metric in COUNT_VERB_METRICS and metric:
-            metric = f"{counted.lemma_.lower()} {verb_metric}"
-    elif metric_noun is not None:
-        metric = _phrase(metric_noun, exclude)
-    if not metric and subject is not None and subject.pos_ in {"NOUN", "PROPN"}:
-        if index.at(subject) is None and subject.lower_ not in GENERIC_OWNERS:
-            metric = _phrase(subject, exclude)
-    if not metric and verb is not None:
-        lemma = verb.lemma_.lower()
-        if candidate.match.is_money and lemma in MONEY_VERB_METRICS:
-            metric = MONEY_VERB_METRICS[lemma]
-        else:
-            metric = VERB_METRICS.get(lemma)
-    if not metric and counted is not None:
-        metric = _noun_text(counted).lower()
-    return (metric or None), owner, how
+    exclude = context.reserved | _owner_tokens(owner, context)
+    metric = _metric(candidate, metric_noun, verb, subject, borrowed_metric, owners, exclude)
+    return metric, owner, how
 
 
-def _metric_noun(anchor: Token, candidate: _Candidate) -> tuple[Token | None, Token | None]:
+def _metric(
+    candidate: _Candidate,
+    metric_noun: Token | None,
+    verb: Token | None,
+    subject: Token | None,
+    borrowed: Token | None,
+    owners: _Owners,
+    exclude: set[int],
+) -> str | None:
+    counted = candidate.counted
+    lemma = verb.lemma_.lower() if verb is not None else ""
+    if candidate.match.is_percent and (share := _share_of(candidate)) is not None:
+        phrase = _phrase(share, exclude)
+        if phrase:
+            return f"share of {phrase}"
+    if metric_noun is not None:
+        phrase = _phrase(metric_noun, exclude)
+        if phrase and metric_noun is counted and VERB_METRICS.get(lemma) in COUNT_VERB_METRICS:
+            return f"{counted.lemma_.lower()} {VERB_METRICS[lemma]}"
+        if phrase:
+            return phrase
+    for noun in (subject, borrowed):
+        if (
+            noun is not None
+            and noun.pos_ in {"NOUN", "PROPN"}
+            and owners.at(noun) is None
+            and noun.lower_ not in GENERIC_OWNERS
+        ):
+            phrase = _phrase(noun, exclude)
+            if phrase:
+                return phrase
+    if candidate.match.is_money and lemma in MONEY_VERB_METRICS:
+        return MONEY_VERB_METRICS[lemma]
+    if lemma in VERB_METRICS:
+        return VERB_METRICS[lemma]
+    if counted is not None:
+        return candidate.unit
+    return None
+
+
+def _metric_noun(anchor: Token) -> tuple[Token | None, Token | None]:
     """(the noun that names what the amount measures, the verb of its clause)."""
     token = anchor
     for _ in range(4):
@@ -616,34 +748,29 @@ def _metric_noun(anchor: Token, candidate: _Candidate) -> tuple[Token | None, To
         if head is token:
             return None, None
         if dep == "pobj" and head.dep_ == "prep":
-            prep = head.lower_
-            owner = head.head
-            if owner.pos_ in {"NOUN", "PROPN"} and prep in {"of", "at", "worth", "about"}:
-                if owner.lower_ in POINTER_NOUNS:
-                    token = owner
+            governor = head.head
+            if governor.pos_ in {"NOUN", "PROPN"} and head.lower_ in {"of", "at", "about"}:
+                if governor.lower_ in POINTER_NOUNS or governor.lower_ in GENERIC_COUNT_NOUNS:
+                    token = governor
                     continue
-                return owner, _governing_verb(owner)
-            if owner.pos_ in {"VERB", "AUX"}:
-                return None, owner
-            token = owner
+                return governor, _governing_verb(governor)
+            if governor.pos_ in {"VERB", "AUX"}:
+                return None, governor
+            token = governor
             continue
-        if dep in {"compound", "nmod", "amod", "nummod", "quantmod"} and head.pos_ in {
-            "NOUN", "PROPN"
-        } and head.i > token.i:
+        if (
+            dep in {"compound", "nmod", "amod", "nummod", "quantmod"}
+            and head.pos_ in {"NOUN", "PROPN"}
+            and head.i > token.i
+        ):
             if head.lower_ in GENERIC_COUNT_NOUNS or head.lower_ in POINTER_NOUNS:
                 token = head
                 continue
             return head, _governing_verb(head)
-        if dep == "appos" and head.pos_ in {"NOUN"}:
+        if dep == "appos" and head.pos_ == "NOUN":
             return head, _governing_verb(head)
         if head.pos_ in {"VERB", "AUX"}:
             return None, head
-        if dep in {"conj", "appos"}:
-            token = head
-            continue
-        if head.pos_ in {"NOUN", "PROPN"} and token.dep_ in {"npadvmod", "advmod"}:
-            token = head
-            continue
         token = head
     return None, None
 
@@ -677,97 +804,97 @@ def _clause_subject(verb: Token) -> Token | None:
     return None
 
 
-def _share_of(candidate: _Candidate) -> Token | None:
-    """"42 percent of the market" -> "market"."""
-    for token in candidate.span:
-        for child in token.children:
-            if child.dep_ == "prep" and child.lower_ == "of":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
-                if objects:
-                    return objects[0]
-    return None
-
-
-def _owner_in_phrase(noun: Token, index: MentionIndex) -> EntityRef | None:
-    """The entity a noun phrase names as its owner: "Acme's revenue", "revenue of/for/at Acme"."""
-    mention = index.at(noun)
-    if mention is not None:
-        return mention.entity
-    for child in noun.children:
-        if child.dep_ == "poss":
-            found = _mention_in(child, index)
+def _appositive_owner(token: Token, owners: _Owners) -> EntityRef | None:
+    for child in token.children:
+        if child.dep_ == "appos":
+            found = owners.at(child)
             if found is not None:
                 return found
-    for child in noun.children:
-        if child.dep_ in {"compound", "nmod"} and child.i < noun.i:
-            found = index.at(child)
-            if found is not None and found.entity.label in PREFERRED_OWNER_LABELS:
-                return found.entity
-    for child in noun.children:
-        if child.dep_ == "prep" and child.lower_ in {"of", "for", "at", "by", "from"}:
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    found = _mention_in(obj, index, shallow=True)
-                    if found is not None:
-                        return found
     return None
 
 
-def _mention_in(token: Token, index: MentionIndex, shallow: bool = False) -> EntityRef | None:
-    mention = index.at(token)
-    if mention is not None:
-        return mention.entity
-    children = [c for c in token.children if c.dep_ in {"poss", "compound", "nmod", "appos"}]
-    if not shallow:
-        children.extend(c for c in token.children if c.dep_ == "prep")
-    for child in children:
-        found = index.at(child)
-        if found is not None:
-            return found.entity
-    return None
+def _antecedent(pronoun: Token, owners: _Owners) -> tuple[EntityRef | None, Token | None]:
+    """What "it" stands for: the subject of the previous sentence (entity, or measured noun)."""
+    sentence = pronoun.sent
+    if sentence.start == 0:
+        return None, None
+    previous = pronoun.doc[sentence.start - 1].sent
+    subject = _clause_subject(previous.root)
+    if subject is None:
+        return None, None
+    found = owners.at(subject)
+    if found is not None:
+        return found, None
+    return owners.in_phrase(subject), subject
 
 
-def _owner_of_subject(subject: Token, index: MentionIndex) -> tuple[EntityRef | None, str]:
-    referent = index.referent(subject)
-    if referent is not None:
-        return referent.entity, "syntax"
-    if subject.lower_ in GENERIC_OWNERS:
-        return None, "generic"
-    return None, "none"
+def _company_referent(anchor: Token, owners: _Owners) -> EntityRef | None:
+    """The organization "the company" stands for: the one the previous sentence is about,
+    else the one named most often just before (the latest on a tie)."""
+    sentence = anchor.sent
+    if sentence.start > 0:
+        previous = anchor.doc[sentence.start - 1].sent
+        subject = _clause_subject(previous.root)
+        if subject is not None:
+            found = owners.at(subject) or owners.in_phrase(subject)
+            if found is not None and found.label == "ORG":
+                return found
+    counts: Counter[EntityRef] = Counter()
+    latest: dict[EntityRef, int] = {}
+    for span, mention in owners.index.spans("ORG"):
+        if span.end > anchor.i:
+            break
+        if anchor.i - span.end <= GENERIC_LOOKBACK_TOKENS:
+            counts[mention.entity] += 1
+            latest[mention.entity] = span.start
+    if not counts:
+        return None
+    return max(counts, key=lambda entity: (counts[entity], latest[entity]))
 
 
-def _fallback_owner(
-    candidate: _Candidate, sentence: Span, index: MentionIndex, main: EntityRef | None
-) -> tuple[EntityRef | None, str]:
-    """Nearest organization, product or person of the sentence, else the article's main one."""
+def _fallback_owner(candidate: _Candidate, context: _Sentence) -> tuple[EntityRef | None, str]:
+    """The sentence's nearest organization, product or person, else the article's main one."""
+    sentence = context.span
     anchor = candidate.anchor.i
     best: tuple[int, EntityRef] | None = None
-    for span, mention in index.spans():
+    for span, mention in context.index.spans():
         if span.start < sentence.start or span.end > sentence.end:
             continue
         if mention.entity.label not in PREFERRED_OWNER_LABELS:
             continue
-        if span.start <= anchor < span.end:
+        if any(t.i in candidate.tokens for t in span):
             continue
         distance = anchor - span.end if span.end <= anchor else (span.start - anchor) * 2
         if best is None or distance < best[0]:
             best = (distance, mention.entity)
     if best is not None:
         return best[1], "sentence"
-    if main is not None:
-        return main, "article"
+    if context.main is not None:
+        return context.main, "article"
     return None, "none"
 
 
-def _mention_tokens(owner: EntityRef | None, index: MentionIndex, sentence: Span) -> set[int]:
+def _owner_tokens(owner: EntityRef | None, context: _Sentence) -> set[int]:
     if owner is None:
         return set()
+    sentence = context.span
     return {
         t.i
-        for span, mention in index.spans()
+        for span, mention in context.index.spans()
         if mention.entity == owner and span.start >= sentence.start and span.end <= sentence.end
         for t in span
     }
+
+
+def _share_of(candidate: _Candidate) -> Token | None:
+    """"42 percent of the market" -> "market"."""
+    for token in candidate.span:
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -785,33 +912,35 @@ def _phrase(noun: Token, exclude: set[int]) -> str:
         inner = _prep_object(noun, "of")
         if inner is not None:
             return _phrase(inner, exclude)
-    words = _modifier_tokens(noun, exclude)
-    words.append(noun)
+    start, end = _hyphenated(noun)
+    words = [t for t in _modifier_tokens(noun, exclude) if t.i < start]
+    words.extend(noun.doc[start:end])
     text = _join(words)
-    for prep in noun.children:
-        if prep.dep_ != "prep" or prep.lower_ not in PHRASE_PREPS or prep.i < noun.i:
+    for prep in noun.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in PHRASE_PREPS:
             continue
         objects = [c for c in prep.children if c.dep_ == "pobj"]
-        if not objects or objects[0].i in exclude:
+        if not objects:
             continue
-        obj = objects[0]
         inner_tokens = [
-            t for t in obj.subtree
-            if t.i not in exclude and not _skippable(t) and t.i - prep.i <= MAX_PHRASE_TOKENS
-            and not _in_parentheses(t)
+            t for t in objects[0].subtree
+            if t.i not in exclude and not _skippable(t) and not _in_parentheses(t)
         ]  # fmt: skip
-        if not inner_tokens or len(inner_tokens) > MAX_PHRASE_TOKENS - 2:
-            continue
+        if not inner_tokens or len(inner_tokens) > MAX_PHRASE_TOKENS:
+            break
         inner = _join(inner_tokens)
-        if not inner or not any(ch.isalpha() for ch in inner):
-            continue
-        text = f"{inner} {text}" if prep.lower_ == "of" else f"{text} {prep.lower_} {inner}"
+        if not any(ch.isalpha() for ch in inner):
+            break
+        if prep.lower_ == "of" and not any(t.pos_ == "ADP" for t in inner_tokens):
+            text = f"{inner} {text}"
+        else:
+            text = f"{text} {prep.lower_} {inner}"
         break
     return " ".join(text.split())
 
 
 def _prep_object(noun: Token, word: str) -> Token | None:
-    for prep in noun.children:
+    for prep in noun.rights:
         if prep.dep_ == "prep" and prep.lower_ == word:
             for obj in prep.children:
                 if obj.dep_ == "pobj":
@@ -822,45 +951,32 @@ def _prep_object(noun: Token, word: str) -> Token | None:
 def _modifier_tokens(noun: Token, exclude: set[int]) -> list[Token]:
     words: list[Token] = []
     for child in noun.lefts:
-        if child.dep_ not in PHRASE_MODIFIER_DEPS and not (
-            child.dep_ == "punct" and child.text == "-"
-        ):
+        if child.dep_ not in PHRASE_MODIFIER_DEPS:
             continue
-        for token in child.subtree:
-            if token.i < noun.i and token.i not in exclude and not _skippable(token):
-                words.append(token)
-    # hyphenated pieces the parser left as separate tokens ("pre" "-" "orders")
-    doc = noun.doc
-    position = noun.i - 1
-    while position >= 1 and doc[position].text == "-" and not doc[position].whitespace_:
-        if doc[position - 1].whitespace_:
-            break
-        for token in (doc[position - 1], doc[position]):
-            if token not in words and token.i not in exclude:
-                words.append(token)
-        position -= 2
+        words.extend(
+            t for t in child.subtree if t.i < noun.i and t.i not in exclude and not _skippable(t)
+        )
     return sorted(set(words), key=lambda t: t.i)
 
 
 def _skippable(token: Token) -> bool:
-    if token.dep_ in {"det", "poss", "case", "predet", "nummod", "quantmod"}:
+    if token.dep_ in {"det", "poss", "case", "predet", "nummod", "quantmod", "relcl", "acl"}:
         return True
-    if token.pos_ in {"DET", "PRON", "NUM", "SYM", "AUX", "VERB"} and token.tag_ not in {
-        "VBN", "VBG"
-    }:
+    if token.pos_ in {"DET", "PRON", "NUM", "SYM", "AUX", "ADV", "PART", "CCONJ"} and not (
+        token.lower_ in {"and", "&"} and token.pos_ == "CCONJ"
+    ):
+        return True
+    if token.pos_ == "VERB" and token.tag_ not in {"VBN", "VBG"}:
         return True
     if token.is_punct and token.text not in {"-", "&", "/"}:
         return True
-    if token.like_num or token.is_quote or token.text in {"’s", "'s"}:
-        return True
-    return token.pos_ == "ADV"
+    return token.like_num or token.is_quote or token.is_space
 
 
 def _in_parentheses(token: Token) -> bool:
     """Inside "( … )" within a few tokens: abbreviations and asides stay out of metrics."""
     doc = token.doc
-    sentence = token.sent
-    for i in range(token.i - 1, max(sentence.start, token.i - 6) - 1, -1):
+    for i in range(token.i - 1, max(token.sent.start, token.i - 6) - 1, -1):
         if doc[i].text == ")":
             return False
         if doc[i].text == "(":
@@ -869,16 +985,18 @@ def _in_parentheses(token: Token) -> bool:
 
 
 def _join(tokens: list[Token]) -> str:
-    """Tokens as written (hyphens kept tight), proper names kept, other words lower-cased."""
+    """Tokens as written (hyphens kept tight); names keep their case, other words lower-case."""
     parts: list[str] = []
-    ordered = sorted(tokens, key=lambda t: t.i)
+    ordered = sorted(set(tokens), key=lambda t: t.i)
     for position, token in enumerate(ordered):
         word = token.text
-        if not (token.pos_ == "PROPN" or any(ch.isupper() for ch in word[1:])):
-            word = word.lower()
-        parts.append(word)
+        keep_case = (
+            token.pos_ == "PROPN"
+            or token.ent_type_ in CASED_LABELS
+            or any(ch.isupper() for ch in word[1:])
+        )
+        parts.append(word if keep_case else word.lower())
         following = ordered[position + 1] if position + 1 < len(ordered) else None
-        if following is not None and following.i == token.i + 1 and not token.whitespace_:
-            continue
-        parts.append(" ")
-    return "".join(parts).strip()
+        if following is None or following.i != token.i + 1 or token.whitespace_:
+            parts.append(" ")
+    return _EDGE_JUNK.sub("", "".join(parts))

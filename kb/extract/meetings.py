@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from spacy.matcher import DependencyMatcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
@@ -97,36 +97,21 @@ _ACCOMPANIED = VerbFrame(
 )
 _CONTEXT = VerbFrame("met", "meeting_context", (), PEOPLE, PEOPLE, CONFIDENCE_CONTEXT)
 
-ACCOMPANIED_PATTERN = [
-    {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": "accompany", "TAG": "VBN"}},
-    {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": "agent", "RIGHT_ATTRS": {"DEP": "agent"}},
-    {"LEFT_ID": "agent", "REL_OP": ">", "RIGHT_ID": "actor", "RIGHT_ATTRS": {"DEP": "pobj"}},
-]
-SETTING_PATTERN = [
-    {"RIGHT_ID": "verb", "RIGHT_ATTRS": {"POS": "VERB"}},
-    {
-        "LEFT_ID": "verb",
-        "REL_OP": ">",
-        "RIGHT_ID": "prep",
-        "RIGHT_ATTRS": {"DEP": "prep", "LOWER": {"IN": list(SETTING_PREPOSITIONS)}},
-    },
-    {
-        "LEFT_ID": "prep",
-        "REL_OP": ">",
-        "RIGHT_ID": "setting",
-        "RIGHT_ATTRS": {"DEP": "pobj", "LEMMA": {"IN": list(MEETING_SETTINGS)}},
-    },
-]
+# Trigger words of the two statements that are not frames (their structure is checked below).
+SPECIAL_PATTERNS = {
+    "accompanied": [[{"LEMMA": "accompany", "TAG": "VBN"}]],
+    "meeting_context": [[{"LEMMA": {"IN": list(MEETING_SETTINGS)}, "DEP": "pobj"}]],
+}
 
-_SPECIAL: dict[int, tuple[Vocab, DependencyMatcher]] = {}
+_SPECIAL: dict[int, tuple[Vocab, Matcher]] = {}
 
 
-def _special_matcher(vocab: Vocab) -> DependencyMatcher:
+def _special_matcher(vocab: Vocab) -> Matcher:
     cached = _SPECIAL.get(id(vocab))
     if cached is None or cached[0] is not vocab:
-        matcher = DependencyMatcher(vocab)
-        matcher.add("accompanied", [ACCOMPANIED_PATTERN])
-        matcher.add("meeting_context", [SETTING_PATTERN])
+        matcher = Matcher(vocab)
+        for key, patterns in SPECIAL_PATTERNS.items():
+            matcher.add(key, patterns)
         cached = (vocab, matcher)
         _SPECIAL[id(vocab)] = cached
     return cached[1]
@@ -140,15 +125,12 @@ def extract_meetings(
         return
     index = MentionIndex(doc, mentions)
     found = list(frame_matcher(doc.vocab, MEETING_FRAMES)(doc))
-    for match_id, token_ids in _special_matcher(doc.vocab)(doc):
-        kind = doc.vocab.strings[match_id]
-        tokens = [doc[i] for i in token_ids]
-        if kind == "accompanied":
-            special = _accompanied(*tokens, index=index)
+    for match_id, start, _ in _special_matcher(doc.vocab)(doc):
+        token = doc[start]
+        if doc.vocab.strings[match_id] == "accompanied":
+            found.extend(_accompanied(token, index))
         else:
-            special = _in_setting(*tokens)
-        if special is not None:
-            found.append(special)
+            found.extend(_in_setting(token))
     facts = (fact for item in found for fact in facts_from(item, index, published_on, _person))
     yield from best_facts(facts)
 
@@ -159,17 +141,19 @@ def _person(
     return resolve_person(token, index, exclude)
 
 
-def _accompanied(
-    trigger: Token, agent: Token, actor: Token, *, index: MentionIndex
-) -> Participants | None:
+def _accompanied(trigger: Token, index: MentionIndex) -> Iterator[Participants]:
     """ "B, accompanied by A, ..." / "B visiting X, accompanied by A": A met B."""
+    actors = [a for agent in trigger.children if agent.dep_ == "agent" for a in agent.children]
+    actors = [a for a in actors if a.dep_ == "pobj"]
+    if not actors:
+        return
     companion, verb = _accompanied_party(trigger, index)
     if companion is None:
-        return None
+        return
     anchors = [trigger, *([verb] if verb is not None else [])]
-    return Participants(
+    yield Participants(
         _ACCOMPANIED,
-        coordinated(actor),
+        coordinated(actors[0]),
         coordinated(companion),
         anchors,
         extractor="meetings.accompanied",
@@ -199,17 +183,20 @@ def _accompanied_party(trigger: Token, index: MentionIndex) -> tuple[Token | Non
     return None, None
 
 
-def _in_setting(verb: Token, prep: Token, setting: Token) -> Participants | None:
+def _in_setting(setting: Token) -> Iterator[Participants]:
     """ "During a meeting, A showed B ...": A and B met (an inference)."""
+    prep, verb = setting.head, setting.head.head
+    if prep.dep_ != "prep" or prep.lower_ not in SETTING_PREPOSITIONS or verb.pos_ != "VERB":
+        return
     if setting.lemma_ == "talk" and setting.tag_ != "NNS":
-        return None  # "a talk" is a speech, "talks" are a meeting
+        return  # "a talk" is a speech, "talks" are a meeting
     subject = subject_of(verb)
     if subject is None:
-        return None
+        return
     recipients = _recipients(verb, depth=2)
     if not recipients or _meeting_with_others(setting, recipients):
-        return None
-    return Participants(
+        return
+    yield Participants(
         _CONTEXT,
         coordinated(subject),
         recipients,

@@ -29,9 +29,9 @@ ChangeBasis = Literal["yoy", "qoq", "mom", "unspecified"]
 
 # Symbols and codes written before a number ("US$7.18bn", "RMB 46.5 billion").
 CURRENCY_PREFIXES: dict[str, str] = {
-    "US$": "USD", "U.S.$": "USD", "US $": "USD", "USD": "USD", "$": "USD",
+    "US$": "USD", "U.S.$": "USD", "US $": "USD", "$US": "USD", "USD": "USD", "$": "USD",
     "HK$": "HKD", "HKD": "HKD", "NT$": "TWD", "TWD": "TWD", "S$": "SGD", "SGD": "SGD",
-    "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
+    "A$": "AUD", "AU$": "AUD", "$A": "AUD", "AUD": "AUD", "C$": "CAD", "CA$": "CAD", "CAD": "CAD",
     "NZ$": "NZD", "NZD": "NZD", "R$": "BRL", "BRL": "BRL", "MX$": "MXN", "MXN": "MXN",
     "RMB": "CNY", "Rmb": "CNY", "CNY": "CNY", "CN¥": "CNY", "¥": "CNY", "￥": "CNY",
     "JP¥": "JPY", "JPY": "JPY", "€": "EUR", "EUR": "EUR", "£": "GBP", "GBP": "GBP",
@@ -76,6 +76,8 @@ PERCENT_UNITS: dict[str, str] = {
     "percentage point": "pp", "percentage points": "pp", "pp": "pp", "ppt": "pp", "ppts": "pp",
     "basis point": "bp", "basis points": "bp", "bps": "bp", "bp": "bp",
 }  # fmt: skip
+# British shorthand, only glued to the number ("1.38pc").
+GLUED_PERCENT = re.compile(r"pc(?![A-Za-z0-9])")
 
 # Units of measure written after a number (spaced or glued), normalized.
 MEASURE_UNITS: dict[str, str] = {
@@ -135,9 +137,10 @@ _NUMBER_WORD = (
     + "|".join(sorted([*_ONES, "hundred", *_WORD_SCALES, "dozen"], key=len, reverse=True))
     + r")"
 )
+_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|dozen)"
 _WORDS = (
-    r"(?:\b(?:an?|one)\s+(?=(?:hundred|thousand|million|billion|trillion|dozen)\b))?"
-    rf"\b{_NUMBER_WORD}(?:(?:\s+and\s+|[ \t]+|-){_NUMBER_WORD})*\b"
+    rf"(?:\b(?:an?|one)\s+(?={_SCALE_WORD}\b)|(?<![-\w])(?!{_SCALE_WORD}\b))"
+    rf"{_NUMBER_WORD}(?:(?:\s+and\s+|[ \t]+|-){_NUMBER_WORD})*\b(?!-\w)"
 )
 _NUMBER_CORE = re.compile(
     rf"(?<![0-9_.,:/#+\-])(?P<digits>{_DIGITS})|(?P<words>{_WORDS})", re.IGNORECASE
@@ -325,7 +328,7 @@ def _digit_amount(text: str, core: re.Match[str]) -> AmountMatch | None:
         if ranged is False:
             return None
         if ranged is not None:
-            value, value_high, end, scaled, second_currency = ranged
+            value, value_high, end, scaled, second_currency, unit = ranged
             currency = currency or second_currency
     amount = Amount(value, value_high, unit, currency)
     if unit is None:
@@ -354,6 +357,8 @@ def _scale_or_unit(
         return GLUED_SCALES[letter], None, match.end()
     if match := _GLUED_LETTER_UNIT.match(text, end):
         return 1.0, MEASURE_UNITS[match.group("unit").lower()], match.end()
+    if match := GLUED_PERCENT.match(text, end):
+        return 1.0, "%", match.end()
     if _GLUED_TAIL.match(text, end):
         return None  # "12S", "5G", "3D": part of a name or code
     if match := _SPACED_SCALE.match(text, end):
@@ -387,9 +392,9 @@ def _range_after(
         return None
     high = _digits_value(second.group("digits"))
     suffix = _scale_or_unit(text, second.end(), high, None)
-    if suffix is None or suffix[1] is not None:
+    if suffix is None:
         return None
-    factor, _, end = suffix
+    factor, unit, end = suffix
     high *= factor
     if not scaled and factor != 1.0:
         low *= factor
@@ -397,7 +402,7 @@ def _range_after(
     if high <= low:
         return False if word not in {"to", "and"} and not scaled else None
     currency = CURRENCY_PREFIXES[second.group("cur")] if second.group("cur") else None
-    return low, high, end, scaled, currency
+    return low, high, end, scaled, currency, unit
 
 
 def _amount_suffix(text: str, end: int, amount: Amount, scaled: bool) -> tuple[Amount, int]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from spacy.matcher import DependencyMatcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -176,145 +176,110 @@ class Participants:
 
 
 # ---------------------------------------------------------------------------
-# Frames -> DependencyMatcher patterns
+# Frames -> matches on the parse
 
-Node = dict[str, Any]  # one DependencyMatcher pattern node
-Pattern = list[Node]
-
-
-def _trigger_nodes(frame: VerbFrame) -> list[Node]:
-    """The trigger verb by lemma, and by word form where the lemmatizer is unreliable."""
-    nodes: list[dict[str, Any]] = []
-    if frame.lemmas:
-        nodes.append({"LEMMA": {"IN": list(frame.lemmas)}})
-    if frame.forms:
-        nodes.append({"LOWER": {"IN": list(frame.forms)}})
-    return [
-        {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {**attrs, "POS": {"IN": ["VERB", "AUX"]}}}
-        for attrs in nodes
-    ]
+Shape = tuple[str, dict[str, Token]]  # shape name, role -> token
+# How each kind of trigger word is matched: token attribute and part of speech.
+TRIGGER_KINDS = {"verb": ("LEMMA", "VERB"), "form": ("LOWER", "VERB"), "noun": ("LEMMA", "NOUN")}
 
 
-def _child(left: str, right: str, attrs: dict[str, Any]) -> Node:
-    return {"LEFT_ID": left, "REL_OP": ">", "RIGHT_ID": right, "RIGHT_ATTRS": attrs}
+def _children(token: Token, deps: Iterable[str], words: Iterable[str] | None = None) -> list[Token]:
+    wanted = set(words) if words is not None else None
+    return [c for c in token.children if c.dep_ in deps and (wanted is None or c.lower_ in wanted)]
 
 
-def verb_frame_patterns(frame: VerbFrame) -> dict[str, list[Pattern]]:
-    """Patterns for one verb frame, keyed by the shape they match."""
-    shapes: dict[str, list[Pattern]] = {}
-    for trigger in _trigger_nodes(frame):
-        for shape, pattern in _verb_shapes(frame, trigger):
-            shapes.setdefault(shape, []).append(pattern)
-    return shapes
+def _prep_objects(heads: Iterable[Token], preps: Iterable[str]) -> Iterator[Token]:
+    for head in heads:
+        for prep in _children(head, PREP_DEPS, preps):
+            yield from _children(prep, ("pobj",))
 
 
-def _verb_shapes(frame: VerbFrame, trigger: Node) -> Iterator[tuple[str, Pattern]]:
-    base = [trigger]
-    if frame.particle:
-        base.append(_child("trigger", "particle", {"LOWER": frame.particle}))
-    if frame.light_nouns:
-        nouns = {"DEP": "dobj", "LEMMA": {"IN": list(frame.light_nouns)}}
-        base.append(_child("trigger", "noun", nouns))
+def verb_frame_shapes(frame: VerbFrame, trigger: Token) -> Iterator[Shape]:
+    """The shapes of `frame` found at `trigger` ("object", "passive", "reciprocal")."""
+    if frame.particle and not _children(trigger, ("prt", "advmod", "prep"), (frame.particle,)):
+        return
+    nouns = [c for c in trigger.children if c.dep_ == "dobj" and c.lemma_ in frame.light_nouns]
+    if frame.light_nouns and not nouns:
+        return
+    roles = {"trigger": trigger, **({"noun": nouns[0]} if nouns else {})}
     if frame.preps:
-        prep = {"DEP": {"IN": PREP_DEPS}, "LOWER": {"IN": list(frame.preps)}}
-        pobj = {"DEP": "pobj"}
-        yield "object", [*base, _child("trigger", "prep", prep), _child("prep", "object", pobj)]
-        if frame.light_nouns:
-            yield "object", [*base, _child("noun", "prep", prep), _child("prep", "object", pobj)]
-        elif frame.prep_on_object:
-            yield (
-                "object",
-                [
-                    *base,
-                    _child("trigger", "noun", {"DEP": "dobj"}),
-                    _child("noun", "prep", prep),
-                    _child("prep", "object", pobj),
-                ],
-            )
+        heads = [trigger, *nouns]
+        if frame.prep_on_object and not frame.light_nouns:
+            heads += _children(trigger, ("dobj",))
+        for obj in _prep_objects(heads, frame.preps):
+            yield "object", {**roles, "object": obj}
     elif frame.object_dep:
-        yield "object", [*base, _child("trigger", "object", {"DEP": frame.object_dep})]
-    if frame.passive:
-        participle = {**trigger, "RIGHT_ATTRS": {**trigger["RIGHT_ATTRS"], "TAG": "VBN"}}
-        yield (
-            "passive",
-            [
-                participle,
-                *base[1:],
-                _child("trigger", "agent", {"DEP": "agent"}),
-                _child("agent", "actor", {"DEP": "pobj"}),
-            ],
-        )
+        for obj in _children(trigger, (frame.object_dep,)):
+            yield "object", {**roles, "object": obj}
+    if frame.passive and trigger.tag_ == "VBN":
+        for agent in _children(trigger, ("agent",)):
+            for actor in _children(agent, ("pobj",)):
+                yield "passive", {**roles, "actor": actor}
     if frame.reciprocal:
-        yield (
-            "reciprocal",
-            [
-                *base,
-                _child("trigger", "subject", {"DEP": "nsubj"}),
-                _child("subject", "other", {"DEP": "conj"}),
-            ],
-        )
+        for subject in _children(trigger, ("nsubj",)):
+            if _children(subject, ("conj",)):
+                yield "reciprocal", {**roles, "subject": subject}
 
 
-def noun_frame_patterns(frame: NounFrame) -> dict[str, list[Pattern]]:
-    noun = {"RIGHT_ID": "noun", "RIGHT_ATTRS": {"LEMMA": {"IN": list(frame.nouns)}, "POS": "NOUN"}}
-    shapes: dict[str, list[Pattern]] = {}
+def noun_frame_shapes(frame: NounFrame, noun: Token) -> Iterator[Shape]:
+    """The shapes of `frame` found at `noun` ("between", "object")."""
     if frame.between:
-        shapes["between"] = [
-            [
-                noun,
-                _child("noun", "prep", {"DEP": "prep", "LOWER": "between"}),
-                _child("prep", "object", {"DEP": "pobj"}),
-            ]
-        ]
+        for obj in _prep_objects([noun], ("between",)):
+            yield "between", {"noun": noun, "object": obj}
     if frame.preps:
-        shapes["object"] = [
-            [
-                noun,
-                _child(
-                    "noun", "prep", {"DEP": {"IN": PREP_DEPS}, "LOWER": {"IN": list(frame.preps)}}
-                ),
-                _child("prep", "object", {"DEP": "pobj"}),
-            ]
-        ]
-    return shapes
+        for obj in _prep_objects([noun], frame.preps):
+            yield "object", {"noun": noun, "object": obj}
 
 
 Frame = VerbFrame | NounFrame
-MatchKey = tuple[Frame, str]
 
 
 class FrameMatcher:
-    """A DependencyMatcher over a set of frames, returning `Participants`."""
+    """Finds the statements a set of frames describes in a parsed Doc.
+
+    A spaCy `Matcher` with one set-valued pattern per trigger kind finds every
+    trigger word in one pass (a per-frame pattern would cost a callback per token
+    and frame); each trigger's frames then check its neighbourhood in the tree.
+    """
 
     def __init__(self, vocab: Vocab, frames: Iterable[Frame]) -> None:
-        self._matcher = DependencyMatcher(vocab)
-        self._keys: dict[int, tuple[MatchKey, list[str]]] = {}
-        for number, frame in enumerate(frames):
-            shapes = (
-                verb_frame_patterns(frame)
-                if isinstance(frame, VerbFrame)
-                else noun_frame_patterns(frame)
-            )
-            for shape, patterns in shapes.items():
-                for variant, pattern in enumerate(patterns):
-                    key = f"{frame.relation}.{frame.name}.{number}.{shape}.{variant}"
-                    self._matcher.add(key, [pattern])
-                    names = [str(node["RIGHT_ID"]) for node in pattern]
-                    self._keys[vocab.strings[key]] = ((frame, shape), names)
+        self._by_trigger: dict[tuple[str, str], list[Frame]] = {}
+        for frame in frames:
+            if isinstance(frame, NounFrame):
+                keys = [("noun", noun) for noun in frame.nouns]
+            else:
+                # The lemmatizer misreads some forms ("dined" -> "din"): match those as written.
+                keys = [("verb", lemma) for lemma in frame.lemmas]
+                keys += [("form", form) for form in frame.forms]
+            for key in keys:
+                self._by_trigger.setdefault(key, []).append(frame)
+        words = {kind: sorted(w for k, w in self._by_trigger if k == kind) for kind in TRIGGER_KINDS}
+        self._matcher = Matcher(vocab)
+        for kind, (attr, pos) in TRIGGER_KINDS.items():
+            if words[kind]:
+                self._matcher.add(kind, [[{attr: {"IN": words[kind]}, "POS": pos}]])
 
     def __call__(self, doc: Doc) -> Iterator[Participants]:
         seen: set[tuple[str, tuple[int, ...]]] = set()
-        for match_id, token_ids in self._matcher(doc):
-            (frame, shape), names = self._keys[match_id]
-            tokens = {name: doc[i] for name, i in zip(names, token_ids, strict=True)}
-            found = participants_of(frame, shape, tokens)
-            if found is None:
-                continue
-            identity = (frame.name, tuple(sorted(t.i for t in found.subjects + found.objects)))
-            if identity in seen:
-                continue
-            seen.add(identity)
-            yield found
+        for match_id, start, _ in self._matcher(doc):
+            kind = doc.vocab.strings[match_id]
+            token = doc[start]
+            word = token.lower_ if kind == "form" else token.lemma_
+            for frame in self._by_trigger.get((kind, word), ()):
+                shapes = (
+                    verb_frame_shapes(frame, token)
+                    if isinstance(frame, VerbFrame)
+                    else noun_frame_shapes(frame, token)
+                )
+                for shape, roles in shapes:
+                    found = participants_of(frame, shape, roles)
+                    if found is None:
+                        continue
+                    identity = (frame.name, tuple(sorted(t.i for t in found.subjects + found.objects)))
+                    if identity in seen:
+                        continue
+                    seen.add(identity)
+                    yield found
 
 
 def participants_of(frame: Frame, shape: str, tokens: dict[str, Token]) -> Participants | None:

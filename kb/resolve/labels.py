@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb.resolve.linking import Candidate
 from kb.resolve.names import LEGAL_SUFFIXES, fold, is_person_shaped, normalize_key
+from kb.resolve.spans import is_possessive
 from kb.resolve.titles import GPE_TITLES
 
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ ORG_OUTPUT_NOUNS: frozenset[str] = frozenset(
 )  # fmt: skip
 PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
 _PLACE_OR_PERSON = PLACE_LABELS | {"PERSON"}
-_POSSESSIVE = {"'s", "’s", "'", "’"}
 
 
 def fix_labels(doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]) -> None:
@@ -63,8 +63,10 @@ def fix_labels(doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]) -
     context = _LabelContext(doc, cands, titles)
     for cand in cands:
         label = context.evidence_label(cand)
-        if label and label != cand.label:
+        if label:
             cand.label, cand.weight = label, EVIDENCE_WEIGHT
+        elif cand.label == "PRODUCT" and cand.source == "ner":
+            cand.weight = 0  # NER's PRODUCT is a guess; products come from patterns
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for cand in cands:
         if cand.label != "OWNER":
@@ -89,7 +91,9 @@ class _LabelContext:
     def __init__(self, doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]):
         self.doc = doc
         self.starts = {c.start: c for c in cands}
+        titles = list(titles)
         self.title_starts = {g.start: g for g in titles}
+        self.title_ends = {g.end: g for g in titles}
         self.places = {fold(c.text) for c in cands if c.label in PLACE_LABELS}
         people = [c for c in cands if c.label == "PERSON" and len(c.words) > 1]
         self.person_names = [c.words for c in people if is_person_shaped(c.text)]
@@ -103,6 +107,10 @@ class _LabelContext:
             return "ORG"
         if cand.label == "PERSON" and not is_person_shaped(cand.text):
             return "ORG"
+        if len(words) == 1 and cand.label != "NORP" and self._is_adjective(cand):
+            return "NORP"
+        if cand.label != "PERSON" and self._titled_person(cand):
+            return "PERSON"
         found = self._from_follower(cand)
         if found is not None:
             return found or None
@@ -131,6 +139,31 @@ class _LabelContext:
                 return "ORG"
         return None
 
+    def _is_adjective(self, cand: Candidate) -> bool:
+        """ "Ukrainian", "Austrian": a capitalized adjective names a group, not an entity."""
+        tok = self.doc[cand.start]
+        return (
+            tok.tag_ in {"JJ", "JJR", "JJS"}
+            and tok.text[:1].isupper()
+            and cand.end == cand.start + 1
+        )
+
+    def _titled_person(self, cand: Candidate) -> bool:
+        """ "President Jane Doe", "Jane Doe, the president of …" name a person."""
+        if cand.source == "pattern" or not is_person_shaped(cand.text):
+            return False
+        if cand.words[-1] in ORG_HEAD_WORDS or len(cand.words) > 4:
+            return False
+        if cand.start in self.title_ends:
+            return True
+        doc, k = self.doc, cand.end
+        if len(cand.words) < 2 or k + 1 >= len(doc) or doc[k].text != ",":
+            return False
+        k += 1
+        while k < len(doc) and doc[k].lower_ in {"the", "a", "an", "its", "former", "then"}:
+            k += 1
+        return k in self.title_starts
+
     def _lone_person(self, cand: Candidate) -> str | None:
         """A one-word PERSON: an organization when the article treats it as one."""
         word = cand.words[0]
@@ -154,7 +187,7 @@ class _LabelContext:
     def _follower(self, cand: Candidate) -> tuple[str, TitleGroup | None, Candidate] | None:
         """What comes right after a name: ['s] title + name, or 's + name."""
         doc, nxt = self.doc, cand.end
-        possessive = nxt < len(doc) and doc[nxt].text in _POSSESSIVE
+        possessive = nxt < len(doc) and is_possessive(doc[nxt])
         group = self.title_starts.get(nxt + 1 if possessive else nxt)
         if group is not None and group.end in self.starts:
             return "title", group, self.starts[group.end]

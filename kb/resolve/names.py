@@ -227,7 +227,7 @@ def _is_status_word(word: str) -> bool:
 
 
 _CAMEL_ACRONYM = re.compile(r"[a-z][A-Z]{2,}")
-ROMAN_NUMERALS = frozenset({"II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"})
+_ROMAN_NUMERAL = re.compile(r"^[IVXLC]+$")
 
 
 def is_person_shaped(text: str) -> bool:
@@ -238,7 +238,7 @@ def is_person_shaped(text: str) -> bool:
             continue
         if any(ch.isdigit() for ch in core) or _CAMEL_ACRONYM.search(core):
             return False
-        if core.isupper() and len(core) > 1 and "." not in core and core not in ROMAN_NUMERALS:
+        if core.isupper() and len(core) > 1 and "." not in core and not _ROMAN_NUMERAL.match(core):
             return False
     return True
 

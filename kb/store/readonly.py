@@ -145,13 +145,13 @@ class ReadOnlyResult:
             self._pending = []
             while batch:
                 for row in batch:
+                    if self._closed:
+                        return
                     if self._max_rows is not None and self.row_count >= self._max_rows:
                         self.truncated = True
                         return
                     self.row_count += 1
                     yield row
-                if self._closed:
-                    return
                 batch = self._fetch(self._batch_size())
                 self._fetched += len(batch)
         finally:

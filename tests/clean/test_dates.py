@@ -133,8 +133,7 @@ def test_relative_dates_resolve_against_the_reference(text: str, expected: dt.da
         "3\u00a0\u00a0\u00a0" * 200_000,
     ],
 )
-def test_megabyte_inputs_are_scanned_quickly(text: str) -> None:
+def test_megabyte_inputs_are_scanned_in_linear_time(text: str) -> None:
     started = time.perf_counter()
-    find_dates(text)
-    parse_date(text)
+    parse_date(text)  # a full find_dates scan, then nothing: too long for dateparser
     assert time.perf_counter() - started < 5

@@ -164,7 +164,8 @@ def test_a_document_without_articles_is_a_warning_and_its_gold_is_missed(tmp_pat
     # every PERSON/ORG/GPE/LOC entity of 001 (6) and 002 (2) is a false hit
     assert counts(report, "entity") == (0, 8, 1)
     assert report.warnings == [
-        "document '404' of the gold file has no article in the knowledge base"
+        "1 document(s) of the gold file have no article in the knowledge base"
+        " (their gold facts are misses): 404"
     ]
 
 

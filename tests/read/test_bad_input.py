@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
+from typing import IO, Any, BinaryIO
 
 import pytest
 
@@ -22,8 +23,11 @@ GOOD = "The ferry service resumed on Thursday after a week of storms."
 PNG_START = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)) * 4
 
 
-def _read(*paths: Path | str, **options: object) -> list[RawDocument | InputError]:
-    return list(iter_documents([str(path) for path in paths], **options))  # type: ignore[arg-type]
+def _read(
+    *paths: Path | str, text_column: str | None = None, stdin: BinaryIO | None = None
+) -> list[RawDocument | InputError]:
+    names = [str(path) for path in paths]
+    return list(iter_documents(names, text_column=text_column, stdin=stdin))
 
 
 def _errors(items: list[RawDocument | InputError]) -> list[tuple[str, str]]:
@@ -125,7 +129,7 @@ def test_permission_error_on_open_is_reported_and_next_file_read(
     locked.write_text("secret")
     good.write_text(GOOD)
 
-    def guarded_open(path: str, mode: str = "r"):  # type: ignore[no-untyped-def]
+    def guarded_open(path: str, mode: str = "r") -> IO[Any]:
         if path == str(locked):
             raise PermissionError(13, "Permission denied", path)
         return open(path, mode)
@@ -141,7 +145,7 @@ def test_unreadable_folder_is_reported(tmp_path: Path, monkeypatch: pytest.Monke
     folder.mkdir()
     real_scandir = os.scandir
 
-    def scandir(path: str):  # type: ignore[no-untyped-def]
+    def scandir(path: str) -> Any:
         if os.fspath(path) == str(folder):
             raise PermissionError(13, "Permission denied", path)
         return real_scandir(path)
@@ -219,22 +223,18 @@ def test_json_lines_stream_without_reading_everything_first() -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "options", "reason"),
+    ("content", "text_column", "reason"),
     [
-        ("id,price,qty\n1,2.50,7\n2,3.10,9\n", {}, "no text column"),
-        (
-            "id,story\n1,A long enough story about ferries.\n",
-            {"text_column": "body"},
-            "no column named 'body'",
-        ),
+        ("id,price,qty\n1,2.50,7\n2,3.10,9\n", None, "no text column"),
+        ("id,story\n1,A long enough story about ferries.\n", "body", "no column named 'body'"),
     ],
 )
 def test_csv_without_a_text_column_is_reported(
-    tmp_path: Path, content: str, options: dict[str, str], reason: str
+    tmp_path: Path, content: str, text_column: str | None, reason: str
 ) -> None:
     path = tmp_path / "table.csv"
     path.write_text(content, encoding="utf-8")
-    ((origin, found),) = _errors(_read(path, **options))
+    ((origin, found),) = _errors(_read(path, text_column=text_column))
     assert origin == str(path)
     assert found.startswith(reason)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -16,8 +17,11 @@ from kb.records import RawDocument
 ARTICLE = "Harbour cranes stood idle on Monday as dock workers walked out over pay."
 
 
-def _documents(*paths: Path | str, **options: object) -> list[RawDocument]:
-    items = list(iter_documents([str(path) for path in paths], **options))  # type: ignore[arg-type]
+def _documents(
+    *paths: Path | str, text_column: str | None = None, stdin: BinaryIO | None = None
+) -> list[RawDocument]:
+    names = [str(path) for path in paths]
+    items = list(iter_documents(names, text_column=text_column, stdin=stdin))
     errors = [item for item in items if isinstance(item, InputError)]
     assert not errors, errors
     return [item for item in items if isinstance(item, RawDocument)]
