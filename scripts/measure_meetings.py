@@ -111,13 +111,17 @@ def names_match(predicted: str, gold: Sequence[str]) -> bool:
     return False
 
 
+def _strings(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 def gold_meetings(rows: list[dict[str, object]]) -> list[Gold]:
     found = []
     for row in rows:
         if row.get("kind") != "meeting":
             continue
-        a = [*str(row["a"]).split("|"), *row.get("a_aliases", [])]  # type: ignore[list-item]
-        b = [*str(row["b"]).split("|"), *row.get("b_aliases", [])]  # type: ignore[list-item]
+        a = [*str(row["a"]).split("|"), *_strings(row.get("a_aliases"))]
+        b = [*str(row["b"]).split("|"), *_strings(row.get("b_aliases"))]
         date = dt.date.fromisoformat(str(row["date"])) if row.get("date") else None
         found.append(Gold(str(row["doc"]), a, b, date, bool(row.get("optional"))))
     return found

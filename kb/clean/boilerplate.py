@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from kb.clean.dates import find_dates
 from kb.clean.layout import normalize_newlines
+
+# Chrome is short: longer lines are article text and skip the rules entirely.
+MAX_CHROME_CHARS = 480
+# Only lines this short can be chrome phrases, share bars or author boxes.
+MAX_PHRASE_WORDS = 20
 
 # Whole lines, compared after folding (case, punctuation and spacing ignored).
 CHROME_LINES = frozenset(
@@ -46,7 +52,7 @@ _CHROME_OPENING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _LEGAL = re.compile(
-    r"all rights reserved|^(?:copyright\b|©|\(c\)\s?\d{4})|版权所有|"
+    r"all rights reserved|^©|^(?:copyright|\(c\))\s?©?\s?\d{4}|版权所有|"
     r"\bwe use cookies\b|\b(?:this|our) (?:web)?site uses cookies\b|"
     r"\bcookie (?:policy|settings|preferences)\b|\bby continuing to (?:use|browse)\b",
     re.IGNORECASE,
@@ -64,101 +70,103 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][\w-]{0,30}(?:\s[^<>]{0,300})?/?>")
 _TEMPLATE_NAME = re.compile(r"[a-z]{2,}(?:[A-Z][a-z0-9]+)+")
 _COUNTER = re.compile(r"[\d,.]{1,15}")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_COUNTER_NOUNS = ("view", "read", "comment", "like", "share")
+_COUNTER_WORDS = tuple(f"{noun}{plural}" for noun in _COUNTER_NOUNS for plural in ("", "s"))
 _VIEW_COUNTER = re.compile(
-    r"(?P<keep>.*?)[\s|·•]{0,5}\b\d[\d,.]{0,14}\s{0,3}(?:views?|reads?|comments?|likes?|shares?)\s*$",
+    rf"(?P<keep>.*?)[\s|·•]{{0,5}}\b\d[\d,.]{{0,14}}\s{{0,3}}(?:{'|'.join(_COUNTER_NOUNS)})s?\s*",
     re.IGNORECASE,
 )
-_COUNTER_WORDS = (
-    "view",
-    "views",
-    "read",
-    "reads",
-    "comment",
-    "comments",
-    "like",
-    "likes",
-    "share",
-    "shares",
-)
+_GLUED_LABELS = ("Advertisement", "ADVERTISEMENT", "Sponsored", "SPONSORED")
 # Only before a capital: "Advertisement revenue rose" is a sentence, not a label.
-_GLUED_LABEL = re.compile(
-    r"^(?P<indent>\s*)(?:Advertisement|ADVERTISEMENT|Sponsored|SPONSORED)\s+(?=[A-Z“‘'\"])"
-)
+_GLUED_LABEL = re.compile(rf"^(?P<indent>\s*)(?:{'|'.join(_GLUED_LABELS)})\s+(?=[A-Z“‘'\"])")
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b")
 _TAG_SEPARATOR = re.compile(r"[,、，]")
 _SENTENCE_END = re.compile(r"[.!?。！？]\W*$")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def _fold(line: str) -> str:
-    return _NON_WORD.sub(" ", line).strip().lower()
+class _Line(NamedTuple):
+    """A stripped line with what several rules need, computed once."""
+
+    text: str
+    folded: str  # lower-case words without punctuation; "" for lines too long to be a phrase
+    words: int
+
+    @classmethod
+    def of(cls, text: str) -> _Line:
+        words = len(text.split())
+        short = words <= MAX_PHRASE_WORDS
+        return cls(text, _NON_WORD.sub(" ", text).strip().lower() if short else "", words)
+
+    def is_short(self, max_words: int) -> bool:
+        return self.words <= max_words and len(self.text) <= max_words * 12
 
 
-def _is_short(line: str, max_words: int) -> bool:
-    return len(line.split()) <= max_words and len(line) <= max_words * 12
-
-
-def _is_chrome_phrase(line: str) -> bool:
-    return _fold(line) in CHROME_LINES or (
-        _is_short(line, 20) and _CHROME_OPENING.match(line) is not None
+def _is_chrome_phrase(line: _Line) -> bool:
+    return line.folded in CHROME_LINES or (
+        line.is_short(MAX_PHRASE_WORDS) and _CHROME_OPENING.match(line.text) is not None
     )
 
 
-def _is_legal(line: str) -> bool:
-    return _is_short(line, 40) and _LEGAL.search(line) is not None
+def _is_legal(line: _Line) -> bool:
+    return line.is_short(40) and _LEGAL.search(line.text) is not None
 
 
-def _is_share_bar(line: str) -> bool:
-    words = set(_fold(line).split())
-    return _is_short(line, 8) and words <= _SHARE_WORDS and bool(words & _SHARE_TARGETS)
+def _is_share_bar(line: _Line) -> bool:
+    words = set(line.folded.split())
+    return line.is_short(8) and words <= _SHARE_WORDS and bool(words & _SHARE_TARGETS)
 
 
-def _is_author_box(line: str) -> bool:
-    words = set(_fold(line).split())
-    return _is_short(line, 4) and bool(words) and words <= _ROLE_WORDS
+def _is_author_box(line: _Line) -> bool:
+    words = set(line.folded.split())
+    return line.is_short(4) and bool(words) and words <= _ROLE_WORDS
 
 
-def _is_breadcrumb(line: str) -> bool:
+def _is_breadcrumb(line: _Line) -> bool:
     """Breadcrumbs ("Home > Tech > Mobile"): two or more separators between short items."""
-    items = _CRUMB_SEPARATOR.split(line)
-    return (
-        len(items) >= 3
-        and _is_short(line, 12)
-        and all(0 < len(item.split()) <= 4 and not _SENTENCE_END.search(item) for item in items)
+    if not line.is_short(12):
+        return False
+    items = _CRUMB_SEPARATOR.split(line.text)
+    return len(items) >= 3 and all(
+        0 < len(item.split()) <= 4 and not _SENTENCE_END.search(item) for item in items
     )
 
 
-def _is_tag_list(line: str) -> bool:
+def _is_tag_list(line: _Line) -> bool:
     """Keywords ("phones, China, 5G, AI, news"): a comma list of short tags, not a sentence."""
-    items = [item.strip() for item in _TAG_SEPARATOR.split(line)]
+    items = [item.strip() for item in _TAG_SEPARATOR.split(line.text)]
     return (
         len(items) >= 4
         and all(0 < len(item.split()) <= 3 and len(item) <= 30 for item in items)
-        and not _SENTENCE_END.search(line)
-        and not _CONJUNCTION.search(line)
-        and not find_dates(line)
+        and not _SENTENCE_END.search(line.text)
+        and not _CONJUNCTION.search(line.text)
+        and not find_dates(line.text)
     )
 
 
-def _is_html(line: str) -> bool:
-    return line.startswith("<") and line.endswith(">") and _HTML_TAG.search(line) is not None
+def _is_html(text: str) -> bool:
+    return text.startswith("<") and text.endswith(">") and _HTML_TAG.search(text) is not None
 
 
-def _is_residue(line: str) -> bool:
+def _is_html_line(line: _Line) -> bool:
+    return _is_html(line.text)
+
+
+def _is_residue(line: _Line) -> bool:
     """A lone counter ("1788") or template identifier ("detailProducts") left by a scraper."""
-    if _COUNTER.fullmatch(line):
-        return _YEAR.fullmatch(line) is None
-    return _TEMPLATE_NAME.fullmatch(line) is not None
+    if _COUNTER.fullmatch(line.text):
+        return _YEAR.fullmatch(line.text) is None
+    return _TEMPLATE_NAME.fullmatch(line.text) is not None
 
 
-_LINE_RULES: tuple[Callable[[str], bool], ...] = (
+_LINE_RULES: tuple[Callable[[_Line], bool], ...] = (
     _is_chrome_phrase,
     _is_legal,
     _is_share_bar,
     _is_author_box,
     _is_breadcrumb,
     _is_tag_list,
-    _is_html,
+    _is_html_line,
     _is_residue,
 )
 
@@ -185,18 +193,25 @@ def _without_view_counter(line: str) -> str:
     if match is None:
         return line
     keep = match["keep"]
-    return keep if not keep.strip() or (_is_short(keep, 8) and find_dates(keep)) else line
+    return keep if not keep.strip() or (_Line.of(keep).is_short(8) and find_dates(keep)) else line
 
 
 def _without_glued_label(line: str) -> str:
     """A label glued to a sentence goes: "Advertisement But then..." -> "But then..."."""
+    if not line.lstrip().startswith(_GLUED_LABELS):
+        return line
     return _GLUED_LABEL.sub(r"\g<indent>", line, count=1)
 
 
 def is_boilerplate(line: str) -> bool:
     """Whether one line (as it appears, tabs and all) is site chrome rather than text."""
     stripped = line.strip()
-    return _is_link_table_row(line) or any(rule(stripped) for rule in _LINE_RULES)
+    if len(stripped) > MAX_CHROME_CHARS:
+        return False
+    if _is_link_table_row(line):
+        return True
+    facts = _Line.of(stripped)
+    return any(rule(facts) for rule in _LINE_RULES)
 
 
 def strip_boilerplate(text: str) -> str:
@@ -211,9 +226,8 @@ def strip_boilerplate(text: str) -> str:
             if not raw.strip():  # a blank line stays; a line emptied by the cuts goes
                 kept.append("")
             continue
-        folded = _fold(stripped) or stripped
-        if is_boilerplate(line) or folded == previous:
+        if stripped == previous or is_boilerplate(line):
             continue
-        previous = folded
+        previous = stripped
         kept.append(line)
     return "\n".join(kept)

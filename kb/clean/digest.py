@@ -22,6 +22,7 @@ from kb.clean.layout import has_bullet, normalize_newlines, strip_bullet
 MIN_ITEMS = 3
 MAX_HEADLINE_WORDS = 25
 MIN_ITEM_WORDS = 5
+MAX_DATE_LINE_CHARS = 80
 
 # What may share a line with the date on a date line.
 _DATE_LINE_FILLER = re.compile(
@@ -35,6 +36,8 @@ _DATE_LINE_FILLER = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class DigestItem:
+    """One item: its headline, its text (headline included) and the date of its date line."""
+
     title: str
     text: str
     published_on: dt.date | None
@@ -42,9 +45,10 @@ class DigestItem:
 
 def _date_of_line(line: str) -> DateMention | None:
     """The date when `line` is a date line: a date and nothing else but filler."""
-    content = strip_bullet(line)
-    if not content or len(content) > 80:
+    stripped = line.strip()
+    if len(stripped) > MAX_DATE_LINE_CHARS:
         return None
+    content = strip_bullet(stripped)
     mentions = find_dates(content)
     if len(mentions) != 1:
         return None
@@ -104,11 +108,11 @@ def split_digest(text: str, reference: dt.date | None = None) -> list[DigestItem
     Dates without a year take the year of `reference`.
     """
     lines = normalize_newlines(text).split("\n")
-    mentions = {index: _date_of_line(line) for index, line in enumerate(lines) if line.strip()}
-    date_lines = [index for index, mention in mentions.items() if mention is not None]
-    if len(date_lines) < MIN_ITEMS:
+    found = {index: mention for index, line in enumerate(lines) if (mention := _date_of_line(line))}
+    if len(found) < MIN_ITEMS:
         return None
-    dates = [mention.resolve(reference) for mention in mentions.values() if mention is not None]
+    date_lines = list(found)
+    dates = [mention.resolve(reference) for mention in found.values()]
     before_first = len(_filled(lines[: date_lines[0]]))
     after_last = len(_filled(lines[date_lines[-1] + 1 :]))
     # Date after the text leaves (almost) nothing behind the last date line.

@@ -66,8 +66,8 @@ class MentionIndex:
             if span is None or len(span) == 0:
                 continue
             self._spans.append((span, mention))
-            for token in span:
-                self._by_token.setdefault(token.i, mention)
+            for i in range(span.start, span.end):
+                self._by_token.setdefault(i, mention)
         self._spans.sort(key=lambda item: item[0].start)
 
     def at(self, token: Token) -> MentionRecord | None:

@@ -46,7 +46,7 @@ NAME_LABELS = frozenset({"ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "FAC",
 # Entity labels whose words keep their case inside a metric ("Latin America shipments").
 CASED_LABELS = frozenset({"ORG", "PRODUCT", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 
-# A number right after one of these words is a rank, an index or a label, not a figure.
+# A number right after one of these words is a rank, a label, an index or an era, not a figure.
 RANK_CUES = frozenset(
     {
         "top", "no", "no.", "nos.", "number", "#", "rank", "ranked", "ranks", "ranking",
@@ -59,7 +59,8 @@ RANK_CUES = frozenset(
         "fortune", "s&p", "ftse", "russell", "nikkei", "stoxx", "dax", "cac", "csi", "amendment",
         "clause", "paragraph", "psalm", "verse", "day", "week", "act", "bus", "line", "channel",
         "figure", "fig.", "table", "appendix", "annex", "unit", "hall", "booth", "pavilion",
-        "terminal", "lane", "street", "avenue", "road", "studio", "matchday", "week", "batch",
+        "terminal", "lane", "street", "avenue", "road", "studio", "matchday", "batch",
+        "a.d.", "ad", "b.c.", "bc", "bce", "ce",
     }
 )  # fmt: skip
 # Words before a count that make it refer back to things already named ("those three phones").
@@ -81,7 +82,7 @@ NOT_MEASURED_NOUNS = frozenset(
 # Counted nouns that say how something is counted, not what: the metric comes from the clause.
 GENERIC_COUNT_NOUNS = frozenset(
     {"unit", "units", "piece", "pieces", "item", "items", "copy", "copies", "set", "sets",
-     "pair", "pairs", "yuan", "dollar", "dollars", "euro", "euros"}
+     "pair", "pairs", "yuan", "dollar", "dollars", "euro", "euros", "people", "persons"}
 )  # fmt: skip
 # Head nouns that only point at the measured thing: "the number of users" -> "users".
 POINTER_NOUNS = frozenset(
@@ -130,7 +131,7 @@ GENERIC_LOOKBACK_TOKENS = 250
 
 # Between a figure and a change that follows it: "42.2 million units, up 28.1%".
 _CHANGE_AFTER_FIGURE = re.compile(
-    r"^[ \t]*(?:[\w-]+[ \t]*){0,2}?[,;(–—-]?[ \t]*"
+    r"^[ \t]*(?:[\w-]+[ \t]*){0,2}?(?:(?:in|during|for|as\s+of)\s+[^,;.]{1,30}?)?[,;(–—-]?[ \t]*"
     r"(?:(?:and|or|which\s+(?:was|is)|representing|marking|reflecting|an?)\s+)?$",
     re.IGNORECASE,
 )
@@ -148,16 +149,9 @@ _DURATION_AFTER = re.compile(
     r"century|nights?|yrs?|hrs?|mins?)\b",
     re.IGNORECASE,
 )
-_TIME_WORDS = re.compile(
-    r"\b(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|century|centuries|"
-    r"quarters?|annual(?:ly)?|ago|today|tomorrow|yesterday|morning|evening|night|a\.m\.|p\.m\.|"
-    r"am|pm|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|spring|summer|autumn|fall|winter)\b",
-    re.IGNORECASE,
-)
 # Conjunctions and symbols left at the edges of a phrase when its neighbours were dropped.
 _EDGE_JUNK = re.compile(r"^(?:\s|[-/&]|and\b|or\b)+|(?:\s|[-/&]|\band|\bor)+$", re.IGNORECASE)
+_YEN_CONTEXT = re.compile(r"\byen\b|\bJapan|\bTokyo|\bJPY\b|\bNikkei\b")
 _CONFIDENCE_PENALTY = {"syntax": 0.0, "pronoun": 0.15, "generic": 0.2, "sentence": 0.3,
                        "article": 0.45, "none": 0.55}  # fmt: skip
 
@@ -207,9 +201,7 @@ def extract_figures(
 ) -> Iterator[FigureRecord]:
     """Every figure the article states, one record per amount, in text order."""
     owners = [
-        m
-        for m in mentions
-        if m.entity.label in OWNER_LABELS and not _is_generic_name(m.text)
+        m for m in mentions if m.entity.label in OWNER_LABELS and not _is_generic_name(m.text)
     ]
     index = MentionIndex(doc, owners)
     main = _main_entity(owners)
@@ -223,7 +215,7 @@ def extract_figures(
 
 
 def _is_generic_name(text: str) -> bool:
-    """"the Group", "Company": a defined term that stands for a name, not a name."""
+    """ "the Group", "Company": a defined term that stands for a name, not a name."""
     words = re.sub(r"[^\w\s-]", " ", text.lower()).split()
     if words and words[0] == "the":
         words = words[1:]
@@ -271,9 +263,7 @@ def _sentence_figures(context: _Sentence) -> Iterator[FigureRecord]:
         yield _figure(candidate, context)
 
 
-def _candidate(
-    match: AmountMatch, span: Span, text: str, index: MentionIndex
-) -> _Candidate | None:
+def _candidate(match: AmountMatch, span: Span, text: str, index: MentionIndex) -> _Candidate | None:
     """The amount as a figure candidate, or None when it is not a figure."""
     before = text[: match.start]
     after = text[match.end :]
@@ -285,14 +275,15 @@ def _candidate(
     if not (match.is_money or match.is_percent) and _DURATION_AFTER.match(after):
         return None
     if bare and (
-        _is_rank(span, before)
+        _on_its_own_line(match, text)
+        or _is_rank(span, before)
         or _inside_name(span, index)
         or _is_model_number(span)
         or _is_apposed_age(span, index)
     ):
         return None
-    counted = None if match.is_measure or match.is_money or match.is_percent else (
-        _counted_noun(span)
+    counted = (
+        None if match.is_measure or match.is_money or match.is_percent else (_counted_noun(span))
     )
     if bare and counted is None and _is_date_or_time(span):
         return None
@@ -305,13 +296,18 @@ def _candidate(
             return None
     if bare:
         if _year_like(amount.value) and (
-            counted is None or (amount.value_high is not None and _year_like(amount.value_high))
+            counted is None
+            or counted.i != span.end
+            or _is_date_or_time(span)
+            or (amount.value_high is not None and _year_like(amount.value_high))
         ):
             return None
         if match.from_words and (counted is None or amount.value <= 1):
             return None
-        if counted is None and not _states_a_value(span) and (
-            amount.value < 1000 or _governing_verb(span.root) is None
+        if (
+            counted is None
+            and not _states_a_value(span)
+            and (amount.value < 1000 or _governing_verb(span.root) is None)
         ):
             return None
         if _is_anaphoric(span):
@@ -343,17 +339,14 @@ def _entity_at(token: Token) -> Span | None:
 
 
 def _is_date_or_time(span: Span) -> bool:
-    for token in span:
-        if token.ent_type_ == "ORDINAL":
-            return True
-        if token.ent_type_ in {"DATE", "TIME"}:
-            entity = _entity_at(token)
-            if entity is not None and (
-                _TIME_WORDS.search(entity.text)
-                or any(t.text.isdigit() and _year_like(float(t.text)) for t in entity)
-            ):
-                return True
-    return False
+    return any(token.ent_type_ in {"DATE", "TIME", "ORDINAL"} for token in span)
+
+
+def _on_its_own_line(match: AmountMatch, text: str) -> bool:
+    """Page furniture ("1788" between blank lines) rather than prose."""
+    before = text[: match.start].rstrip(" \t")
+    after = text[match.end :].lstrip(" \t")
+    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
 
 
 def _is_rank(span: Span, before: str) -> bool:
@@ -382,7 +375,7 @@ def _inside_name(span: Span, index: MentionIndex) -> bool:
 
 
 def _is_model_number(span: Span) -> bool:
-    """"Pixel 8", "iPhone 11 Pro", "Kick Six": a number that continues a name."""
+    """ "Pixel 8", "iPhone 11 Pro", "Kick Six": a number that continues a name."""
     if span.start == 0 or "," in span.text:
         return False
     previous = span.doc[span.start - 1]
@@ -396,7 +389,7 @@ def _is_model_number(span: Span) -> bool:
 
 
 def _is_apposed_age(span: Span, index: MentionIndex) -> bool:
-    """"Ana Ruiz, 54, said": an age set off by commas after a person's name."""
+    """ "Ana Ruiz, 54, said": an age set off by commas after a person's name."""
     doc = span.doc
     if span.start < 2 or span.end >= len(doc) or len(span) != 1:
         return False
@@ -410,7 +403,7 @@ def _is_apposed_age(span: Span, index: MentionIndex) -> bool:
 
 
 def _is_anaphoric(span: Span) -> bool:
-    """"those three phones", "the 12 members": a count of things named before."""
+    """ "those three phones", "the 12 members": a count of things named before."""
     if span.start == 0:
         return False
     return span.doc[span.start - 1].lower_ in ANAPHORIC_DETERMINERS
@@ -454,13 +447,17 @@ def _hyphenated(noun: Token) -> tuple[int, int]:
     """Token range of a noun and the words hyphenated onto it ("pre-orders", "e-bikes")."""
     doc = noun.doc
     start = noun.i
-    while start >= 2 and doc[start - 1].text == "-" and not (
-        doc[start - 2].whitespace_ or doc[start - 1].whitespace_
+    while (
+        start >= 2
+        and doc[start - 1].text == "-"
+        and not (doc[start - 2].whitespace_ or doc[start - 1].whitespace_)
     ):
         start -= 2
     end = noun.i + 1
-    while end + 1 < len(doc) and doc[end].text == "-" and not (
-        doc[end - 1].whitespace_ or doc[end].whitespace_
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not (doc[end - 1].whitespace_ or doc[end].whitespace_)
     ):
         end += 2
     return start, end
@@ -516,7 +513,9 @@ def _change_target(
     return None
 
 
-def _attach_periods(candidates: list[_Candidate], periods: list[PeriodMatch], sentence: Span) -> None:
+def _attach_periods(
+    candidates: list[_Candidate], periods: list[PeriodMatch], sentence: Span
+) -> None:
     """A period attached to one figure's words is that figure's; the others cover the clause."""
     if not periods:
         return
@@ -560,6 +559,11 @@ def _period_owner(span: Span, candidates: list[_Candidate]) -> int | None:
 # The record
 
 
+def _match_text(candidate: _Candidate) -> str:
+    sentence = candidate.span.sent
+    return sentence.text[candidate.match.start : candidate.match.end]
+
+
 def _figure(candidate: _Candidate, context: _Sentence) -> FigureRecord:
     sentence = context.span
     match = candidate.match
@@ -571,6 +575,11 @@ def _figure(candidate: _Candidate, context: _Sentence) -> FigureRecord:
     if candidate.is_change:
         confidence -= 0.1
     value = amount.value
+    currency = amount.currency
+    if currency == "CNY" and _match_text(candidate).startswith(("¥", "￥")) and _YEN_CONTEXT.search(
+        sentence.text
+    ):
+        currency = "JPY"  # "¥" is written for both; the sentence says which
     change_pct = change_basis = None
     if candidate.change is not None:
         change_pct = candidate.change.value
@@ -583,7 +592,7 @@ def _figure(candidate: _Candidate, context: _Sentence) -> FigureRecord:
         value=value,
         value_high=amount.value_high,
         unit=candidate.unit,
-        currency=amount.currency,
+        currency=currency,
         period=candidate.period,
         qualifier=candidate.qualifier,  # type: ignore[arg-type]
         change_pct=change_pct,
@@ -670,8 +679,8 @@ def _describe(
     owners = _Owners(context.index, candidate.tokens)
     counted = candidate.counted
     if counted is not None and counted.lower_ not in GENERIC_COUNT_NOUNS:
-        metric_noun: Token | None = counted
-        verb = _governing_verb(counted)
+        metric_noun: Token | None = _measured_by(counted) or counted
+        verb = _governing_verb(metric_noun)
     else:
         metric_noun, verb = _metric_noun(candidate.anchor)
     subject = _clause_subject(verb) if verb is not None else None
@@ -718,12 +727,16 @@ def _metric(
         phrase = _phrase(metric_noun, exclude)
         if phrase and metric_noun is counted and VERB_METRICS.get(lemma) in COUNT_VERB_METRICS:
             return f"{counted.lemma_.lower()} {VERB_METRICS[lemma]}"
+        if phrase and counted is not None and metric_noun is not counted:
+            if counted.lower_ in GENERIC_COUNT_NOUNS or counted.lemma_.lower() in phrase.lower():
+                return phrase
+            return f"{counted.lemma_.lower()} {phrase}"  # "deliveries of 9m vehicles"
         if phrase:
             return phrase
     for noun in (subject, borrowed):
         if (
             noun is not None
-            and noun.pos_ in {"NOUN", "PROPN"}
+            and noun.pos_ == "NOUN"
             and owners.at(noun) is None
             and noun.lower_ not in GENERIC_OWNERS
         ):
@@ -737,6 +750,16 @@ def _metric(
     if counted is not None:
         return candidate.unit
     return None
+
+
+def _measured_by(counted: Token) -> Token | None:
+    """"deliveries of 9 million vehicles" -> "deliveries" (not "the number of users")."""
+    if counted.dep_ != "pobj" or counted.head.lower_ != "of":
+        return None
+    governor = counted.head.head
+    if governor.pos_ != "NOUN" or governor.lower_ in POINTER_NOUNS:
+        return None
+    return governor
 
 
 def _metric_noun(anchor: Token) -> tuple[Token | None, Token | None]:
@@ -887,7 +910,7 @@ def _owner_tokens(owner: EntityRef | None, context: _Sentence) -> set[int]:
 
 
 def _share_of(candidate: _Candidate) -> Token | None:
-    """"42 percent of the market" -> "market"."""
+    """ "42 percent of the market" -> "market"."""
     for token in candidate.span:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of":
@@ -965,12 +988,19 @@ def _skippable(token: Token) -> bool:
     if token.pos_ in {"DET", "PRON", "NUM", "SYM", "AUX", "ADV", "PART", "CCONJ"} and not (
         token.lower_ in {"and", "&"} and token.pos_ == "CCONJ"
     ):
-        return True
+        return not (token.like_num and _glued_to_word(token))
     if token.pos_ == "VERB" and token.tag_ not in {"VBN", "VBG"}:
         return True
     if token.is_punct and token.text not in {"-", "&", "/"}:
         return True
+    if token.like_num and _glued_to_word(token):
+        return False  # "5G", "4K"
     return token.like_num or token.is_quote or token.is_space
+
+
+def _glued_to_word(token: Token) -> bool:
+    doc = token.doc
+    return not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].is_alpha
 
 
 def _in_parentheses(token: Token) -> bool:

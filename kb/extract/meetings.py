@@ -20,19 +20,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
-from spacy.vocab import Vocab
 
 from kb.extract.coref import PERSON, MentionIndex, Referent, coordinated, resolve_person
 from kb.extract.relations import (
     PREP_DEPS,
     NounFrame,
     Participants,
+    SpecialPatterns,
     VerbFrame,
     best_facts,
     facts_from,
     frame_matcher,
+    passive_patients,
     subject_of,
 )
 from kb.records import FactRecord, MentionRecord
@@ -98,23 +98,10 @@ _ACCOMPANIED = VerbFrame(
 _CONTEXT = VerbFrame("met", "meeting_context", (), PEOPLE, PEOPLE, CONFIDENCE_CONTEXT)
 
 # Trigger words of the two statements that are not frames (their structure is checked below).
-SPECIAL_PATTERNS = {
+SPECIAL_PATTERNS: SpecialPatterns = {
     "accompanied": [[{"LEMMA": "accompany", "TAG": "VBN"}]],
     "meeting_context": [[{"LEMMA": {"IN": list(MEETING_SETTINGS)}, "DEP": "pobj"}]],
 }
-
-_SPECIAL: dict[int, tuple[Vocab, Matcher]] = {}
-
-
-def _special_matcher(vocab: Vocab) -> Matcher:
-    cached = _SPECIAL.get(id(vocab))
-    if cached is None or cached[0] is not vocab:
-        matcher = Matcher(vocab)
-        for key, patterns in SPECIAL_PATTERNS.items():
-            matcher.add(key, patterns)
-        cached = (vocab, matcher)
-        _SPECIAL[id(vocab)] = cached
-    return cached[1]
 
 
 def extract_meetings(
@@ -124,13 +111,14 @@ def extract_meetings(
     if not doc.has_annotation("DEP") or not any(m.entity.label == PERSON for m in mentions):
         return
     index = MentionIndex(doc, mentions)
-    found = list(frame_matcher(doc.vocab, MEETING_FRAMES)(doc))
-    for match_id, start, _ in _special_matcher(doc.vocab)(doc):
-        token = doc[start]
-        if doc.vocab.strings[match_id] == "accompanied":
-            found.extend(_accompanied(token, index))
-        else:
-            found.extend(_in_setting(token))
+
+    def special(kind: str, token: Token) -> Iterator[Participants]:
+        if kind == "accompanied":
+            return _accompanied(token, index)
+        return _in_setting(token)
+
+    matcher = frame_matcher(doc.vocab, MEETING_FRAMES, SPECIAL_PATTERNS)
+    found = list(matcher(doc, special))
     facts = (fact for item in found for fact in facts_from(item, index, published_on, _person))
     yield from best_facts(facts)
 
@@ -164,9 +152,9 @@ def _accompanied(trigger: Token, index: MentionIndex) -> Iterator[Participants]:
 def _accompanied_party(trigger: Token, index: MentionIndex) -> tuple[Token | None, Token | None]:
     """Who is accompanied: the passive subject, else the nearest person above the
     participle, or the person doing the verb above it (and that verb)."""
-    for child in trigger.children:
-        if child.dep_ == "nsubjpass":
-            return child, None
+    patients = passive_patients(trigger)
+    if patients and any(c.dep_ == "nsubjpass" for c in trigger.children):
+        return patients[0], None
     current = trigger
     for _ in range(5):
         head = current.head

@@ -139,7 +139,7 @@ _NUMBER_WORD = (
 )
 _SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion|dozen)"
 _WORDS = (
-    rf"(?:\b(?:an?|one)\s+(?={_SCALE_WORD}\b)|(?<![-\w])(?!{_SCALE_WORD}\b))"
+    rf"(?:\b(?:half\s+an?|an?|one)\s+(?={_SCALE_WORD}\b)|(?<![-\w])(?!{_SCALE_WORD}\b))"
     rf"{_NUMBER_WORD}(?:(?:\s+and\s+|[ \t]+|-){_NUMBER_WORD})*\b(?!-\w)"
 )
 _NUMBER_CORE = re.compile(
@@ -188,7 +188,10 @@ _PER_AFTER = re.compile(
 )
 _GLUED_TAIL = re.compile(r"[A-Za-z0-9]")
 # A number run into a time, fraction, phone number, code or CJK date is not an amount.
-_NOT_AN_AMOUNT_AFTER = re.compile(r"[:/]\d|[-–]\d+[-–]\d|\.[A-Za-z]|[年月日号时点分]")
+_NOT_AN_AMOUNT_AFTER = re.compile(
+    r"[:/]\d|[-–]\d+[-–]\d|\.[A-Za-z]|[年月日号时点分]|"
+    r"\s?(?:[ap]\.m\.|(?i:[ap]m)\b|o['’]clock\b|(?i:GMT|UTC|BST|CET|EST|PST)\b)"
+)
 _WORD_AFTER = re.compile(r"[ \t]+(?P<word>[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z])")
 
 # Words that can follow a number without being what it counts.
@@ -243,11 +246,15 @@ class AmountMatch:
 
 
 def parse_number_words(text: str) -> float | None:
-    """'twenty-five' -> 25, 'one million' -> 1e6, 'a dozen' -> 12, 'three hundred and six' -> 306."""
+    """'twenty-five' -> 25, 'one million' -> 1e6, 'a dozen' -> 12, 'half a million' -> 5e5."""
+    words = text.strip().lower()
+    if words.startswith("half "):
+        whole = parse_number_words(words[5:])
+        return None if whole is None else whole / 2
     total = 0.0
     current = 0.0
     seen = False
-    for word in re.split(r"[\s-]+", text.strip().lower()):
+    for word in re.split(r"[\s-]+", words):
         if word in {"and", ""}:
             continue
         if word in {"a", "an"}:
@@ -350,9 +357,10 @@ def _scale_or_unit(
         return 1.0, MEASURE_UNITS[match.group("unit").lower()], match.end()
     if match := _GLUED_LETTER_SCALE.match(text, end):
         letter = match.group("scale")
-        if letter in {"k", "K"} and currency is None and value < 10:
+        money = currency is not None or _CURRENCY_AFTER.match(text, match.end()) is not None
+        if letter in {"k", "K"} and not money and value < 10:
             return None  # "4K", "8K": a resolution, not 4,000
-        if letter in {"m", "M"} and currency is None and not _followed_by_word(text, match.end()):
+        if letter in {"m", "M"} and not money and not _followed_by_plural(text, match.end()):
             return 1.0, "m", match.end()  # "a 100m drop" is metres; "5m users" is millions
         return GLUED_SCALES[letter], None, match.end()
     if match := _GLUED_LETTER_UNIT.match(text, end):
@@ -366,9 +374,13 @@ def _scale_or_unit(
     return 1.0, None, end
 
 
-def _followed_by_word(text: str, position: int) -> bool:
+def _followed_by_plural(text: str, position: int) -> bool:
+    """ "5m users", "3m people": the word after the number is a plural it counts."""
     after = _WORD_AFTER.match(text, position)
-    return after is not None and after.group("word").lower() not in _NOT_COUNTED
+    if after is None:
+        return False
+    word = after.group("word").lower()
+    return word not in _NOT_COUNTED and (word.endswith("s") or word == "people")
 
 
 def _range_after(

@@ -16,10 +16,9 @@ acquisition of B"). Rules are general English; nothing here names a company.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -115,6 +114,9 @@ PLACE_NOUNS = frozenset(
         "complex", "park", "village", "town", "city", "capital",
     }
 )  # fmt: skip
+VIRTUAL_NOUNS = frozenset(
+    {"website", "webpage", "page", "account", "profile", "blog", "channel", "app", "feed"}
+)
 PLACE_ENTITY_LABELS = frozenset({"GPE", "LOC", "FAC"})
 VISIT_LEMMAS = frozenset({"visit", "tour", "inspect"})
 
@@ -179,6 +181,9 @@ class Participants:
 # Frames -> matches on the parse
 
 Shape = tuple[str, dict[str, Token]]  # shape name, role -> token
+# Extra single-token Matcher patterns by name, and what turns their matches into statements.
+SpecialPatterns = Mapping[str, list[list[dict[str, object]]]]
+SpecialHandler = Callable[[str, Token], Iterable[Participants]]
 # How each kind of trigger word is matched: token attribute and part of speech.
 TRIGGER_KINDS = {"verb": ("LEMMA", "VERB"), "form": ("LOWER", "VERB"), "noun": ("LEMMA", "NOUN")}
 
@@ -242,7 +247,9 @@ class FrameMatcher:
     and frame); each trigger's frames then check its neighbourhood in the tree.
     """
 
-    def __init__(self, vocab: Vocab, frames: Iterable[Frame]) -> None:
+    def __init__(
+        self, vocab: Vocab, frames: Iterable[Frame], special: SpecialPatterns | None = None
+    ) -> None:
         self._by_trigger: dict[tuple[str, str], list[Frame]] = {}
         for frame in frames:
             if isinstance(frame, NounFrame):
@@ -253,17 +260,28 @@ class FrameMatcher:
                 keys += [("form", form) for form in frame.forms]
             for key in keys:
                 self._by_trigger.setdefault(key, []).append(frame)
-        words = {kind: sorted(w for k, w in self._by_trigger if k == kind) for kind in TRIGGER_KINDS}
+        words = {
+            kind: sorted(w for k, w in self._by_trigger if k == kind) for kind in TRIGGER_KINDS
+        }
         self._matcher = Matcher(vocab)
         for kind, (attr, pos) in TRIGGER_KINDS.items():
             if words[kind]:
                 self._matcher.add(kind, [[{attr: {"IN": words[kind]}, "POS": pos}]])
+        for kind, patterns in (special or {}).items():
+            self._matcher.add(kind, patterns)
 
-    def __call__(self, doc: Doc) -> Iterator[Participants]:
+    def __call__(
+        self, doc: Doc, on_special: SpecialHandler | None = None
+    ) -> Iterator[Participants]:
+        """Statements of the frames, and of `on_special` for the special patterns' matches."""
         seen: set[tuple[str, tuple[int, ...]]] = set()
         for match_id, start, _ in self._matcher(doc):
             kind = doc.vocab.strings[match_id]
             token = doc[start]
+            if kind not in TRIGGER_KINDS:
+                if on_special is not None:
+                    yield from on_special(kind, token)
+                continue
             word = token.lower_ if kind == "form" else token.lemma_
             for frame in self._by_trigger.get((kind, word), ()):
                 shapes = (
@@ -275,7 +293,10 @@ class FrameMatcher:
                     found = participants_of(frame, shape, roles)
                     if found is None:
                         continue
-                    identity = (frame.name, tuple(sorted(t.i for t in found.subjects + found.objects)))
+                    identity = (
+                        frame.name,
+                        tuple(sorted(t.i for t in found.subjects + found.objects)),
+                    )
                     if identity in seen:
                         continue
                     seen.add(identity)
@@ -626,6 +647,8 @@ def facts_from(
     anchors = found.anchors
     modality = modality_of(anchors[0])
     happened_on = attached_date([*anchors, *found.setting_anchors], published_on)
+    if modality == "asserted" and happened_on and published_on and happened_on > published_on:
+        modality = "hypothetical"  # "is meeting B next Monday": not yet happened
     place = attached_place([*anchors, *found.setting_anchors], index)
     sentence = anchors[0].sent
     for subject, obj in pairs:
@@ -667,6 +690,8 @@ def _resolved(
 
 def owner_entity(token: Token, labels: frozenset[str], index: MentionIndex) -> Referent | None:
     """The organization or place a common noun belongs to: "the Acme plant", "Acme's office"."""
+    if token.lemma_.lower() in VIRTUAL_NOUNS:
+        return None  # "visited Acme's website" is no visit to Acme
     for child in token.children:
         if child.dep_ in {"compound", "poss", "nmod"}:
             found = index.referent(child)
@@ -773,15 +798,17 @@ RELATION_FRAMES: tuple[Frame, ...] = (
               preps=("with",), between=True),
 )  # fmt: skip
 
-_MATCHERS: dict[int, tuple[Vocab, FrameMatcher]] = {}
+_MATCHERS: dict[tuple[int, int], tuple[Vocab, FrameMatcher]] = {}
 
 
-def frame_matcher(vocab: Vocab, frames: tuple[Frame, ...]) -> FrameMatcher:
+def frame_matcher(
+    vocab: Vocab, frames: tuple[Frame, ...], special: SpecialPatterns | None = None
+) -> FrameMatcher:
     """One compiled matcher per vocabulary and frame set (built on first use)."""
-    key = hash((id(vocab), id(frames)))
+    key = (id(vocab), id(frames))
     cached = _MATCHERS.get(key)
     if cached is None or cached[0] is not vocab:
-        cached = (vocab, FrameMatcher(vocab, frames))
+        cached = (vocab, FrameMatcher(vocab, frames, special))
         _MATCHERS[key] = cached
     return cached[1]
 

@@ -1,16 +1,18 @@
-"""holds_role facts: who holds which title in which organization.
+"""holds_role facts: who holds which title in which organization (or country).
 
 Patterns on the parse around each PERSON mention (textacy-style generator):
 
-    prefix      "Acme CEO Jane Doe", "Acme's former chairman Jane Doe", "US President Joe Roe"
+    prefix      "Acme CEO Jane Doe", "Acme's former chairman Jane Doe", "US President Jo Roe",
+                "President Jo Roe of Peru"
     possessive  "Acme's Jane Doe" (no title)
     appos       "Jane Doe, founder and CEO of Acme", "Jane Doe, Acme's chairman"
-    title_of    "the CEO of Acme, Jane Doe"
+    title_of    "the CEO of Acme, Jane Doe", "Acme's chief executive, Jane Doe"
     as_title    "Jane Doe as legal representative", "stepped down as chairman of Acme"
     copula      "Jane Doe is the chief executive of Acme", "was appointed CEO of Acme"
     founded     "Jane Doe founded Acme", "Acme, founded by Jane Doe"
+    succession  "Jo Roe was succeeded by Jane Doe": Jane Doe takes Jo Roe's role
     context     a title with no organization in the phrase ("President Jane Doe"): the
-                organization the article is about, with a lower confidence
+                organization the text is about, when that is clear; lower confidence
 
 "former", "ex-", "then-", "stepped down as", "was succeeded by" make the status former.
 """
@@ -18,15 +20,17 @@ Patterns on the parse around each PERSON mention (textacy-style generator):
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kb.records import Evidence, FactRecord, MentionRecord
 from kb.resolve.index import MentionIndex, Placed
-from kb.resolve.places import place_for_demonym
+from kb.resolve.places import is_demonym_like, place_for_demonym
+from kb.resolve.spans import is_possessive
 from kb.resolve.title_groups import TitleGroup, find_title_groups
-from kb.resolve.titles import CONTEXT_TITLES, GPE_TITLES, LEAVING_VERBS
+from kb.resolve.titles import LEAVING_VERBS, is_context_title, is_gpe_title, is_political
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -38,25 +42,23 @@ CONFIDENCE: dict[str, float] = {
 }  # fmt: skip
 ORG_LABELS = frozenset({"ORG"})
 PLACE_LABELS = frozenset({"GPE"})
-# Titles held only in a country or city, never in a company.
-POLITICAL_TITLES = frozenset(
-    {"Prime Minister", "Deputy Prime Minister", "Chancellor", "Premier", "Minister", "Mayor",
-     "Governor", "Senator", "King", "Queen", "Secretary of State"}
-)  # fmt: skip
 ROLE_VERBS = frozenset(
     {"be", "become", "remain", "serve", "name", "appoint", "elect", "promote", "make", "hire",
      "install", "nominate", "tap", "choose", "select", "reappoint", "re-elect"}
 )  # fmt: skip
-FOUNDING_VERBS = frozenset({"found", "co-found", "cofound", "establish", "start", "create"})
+FOUNDING_VERBS = frozenset({"found", "co-found", "cofound", "establish"})
 SUCCESSION_VERBS = frozenset({"succeed", "replace"})
 COMPANY_NOUNS = frozenset(
     {"company", "firm", "group", "automaker", "carmaker", "maker", "manufacturer", "startup",
      "bank", "brand", "business", "corporation", "enterprise", "conglomerate", "giant"}
 )  # fmt: skip
-_POSSESSIVE = {"'s", "’s", "'", "’"}
+# An organization mentioned this often, and twice as often as any other, is the topic.
+DOMINANT_MENTIONS = 3
 _OF = {"of", "at", "for", "with", "in"}
-_APPOS_SKIP = {"who", "is", "was", "has", "been", "will", "be", "now", "currently", "also", "the",
-               "a", "an", "its", "their", "then", "'s", "’s", "and", "as", "previously"}  # fmt: skip
+_APPOS_SKIP = {"who", "is", "was", "has", "been", "will", "be", "now", "currently", "also",
+               "the", "a", "an", "its", "their", "then", "'s", "’s", "and", "as",
+               "previously"}  # fmt: skip
+_COORDINATORS = {"and", ",", "&"}
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,13 @@ class RoleHit:
 def extract_roles(
     doc: Doc, mentions: Sequence[MentionRecord], published_on: dt.date | None = None
 ) -> Iterator[FactRecord]:
-    """holds_role facts of one article; `published_on` is not needed by these patterns."""
+    """holds_role facts of one article (`happened_on` is left to the article's date)."""
     index = MentionIndex(doc, mentions)
-    groups = find_title_groups(doc, index.name_tokens)
-    finder = _RoleFinder(doc, index, groups)
+    finder = _RoleFinder(doc, index, find_title_groups(doc, index.name_tokens))
     hits: list[RoleHit] = []
     for person in index.with_label("PERSON"):
         hits += finder.hits_for(person)
-    hits = finder.apply_succession(hits)
-    yield from _facts(doc, _best_hits(hits))
+    yield from _facts(doc, _best_hits(finder.apply_succession(hits)))
 
 
 class _RoleFinder:
@@ -99,23 +99,29 @@ class _RoleFinder:
     # -- patterns ---------------------------------------------------------------------------
 
     def _prefix(self, person: Placed) -> list[RoleHit]:
-        doc, group = self.doc, self.by_end.get(person.start)
+        """ "Acme CEO Jane Doe", "Acme and Beta Corp adviser Jane Doe", "Acme's Jane Doe"."""
+        group = self.by_end.get(person.start)
         if group is None:
-            if person.start > 1 and doc[person.start - 1].text in _POSSESSIVE:
-                owner = self.index.ending_at(person.start - 1)
-                if owner is not None and owner.label in ORG_LABELS:
-                    return [RoleHit(person, owner, None, "current", "possessive")]
+            owner = self._owner_before(person.start, possessive_only=True)
+            if owner is not None and owner.label in ORG_LABELS | PLACE_LABELS:
+                return [RoleHit(person, owner, None, "current", "possessive")]
             return []
-        j = group.start
-        if j > 0 and doc[j - 1].text in _POSSESSIVE:
-            j -= 1
-        owner = self.index.ending_at(j)
-        org = self._org_for(owner, group.titles) if owner is not None else None
+        hits: list[RoleHit] = []
+        owner = self._owner_before(group.start)
+        while owner is not None:
+            org = self._org_for(owner, group.titles)
+            if org is not None:
+                hits += self._hits(person, org, group, "prefix")
+            owner = self._coordinated_before(owner)
+        if hits:
+            return hits
+        org = self._org_after_name(person)
         if org is not None:
             return self._hits(person, org, group, "prefix")
         return self._context_hits(person, group)
 
     def _appos(self, person: Placed) -> list[RoleHit]:
+        """ "Jane Doe, founder and CEO of Acme", "Jane Doe, Acme's chairman"."""
         doc, k = self.doc, person.end
         if k >= len(doc) or doc[k].text not in {",", "("}:
             return []
@@ -124,13 +130,11 @@ class _RoleFinder:
             k += 1
         owner = self.index.starting_at(k)
         if owner is not None:
-            k = owner.end + (
-                1 if owner.end < len(doc) and doc[owner.end].text in _POSSESSIVE else 0
-            )
+            k = owner.end + (1 if owner.end < len(doc) and is_possessive(doc[owner.end]) else 0)
         group = self.by_start.get(k)
         if group is None:
             return []
-        org = self._org_after(group) or (self._org_for(owner, group.titles) if owner else None)
+        org = self._org_after(group) or self._org_for(owner, group.titles)
         if org is not None:
             return self._hits(person, org, group, "appos")
         return self._context_hits(person, group)
@@ -148,16 +152,13 @@ class _RoleFinder:
         group = self.by_end.get(person.start - 1)
         if group is None:
             return []
-        j = group.start - (1 if doc[group.start - 1].text in _POSSESSIVE else 0)
-        owner = self.index.ending_at(j)
-        org = self._org_for(owner, group.titles) if owner is not None else None
+        org = self._org_for(self._owner_before(group.start), group.titles)
         return self._hits(person, org, group, "title_of") if org is not None else []
 
     def _verbal(self, person: Placed) -> list[RoleHit]:
         """Copulas and appointments ("is the CEO of", "was named CEO"), and "as TITLE"."""
         hits: list[RoleHit] = []
-        root = self.doc[person.end - 1]
-        for verb, role in _governing_verbs(root):
+        for verb, role in _governing_verbs(self.doc[person.end - 1]):
             for token in _title_tokens(verb):
                 group = self.covering.get(token.i)
                 if group is None:
@@ -165,9 +166,9 @@ class _RoleFinder:
                 via_as = token.head.lower_ == "as" or (
                     group.start > 0 and self.doc[group.start - 1].lower_ == "as"
                 )
-                pattern = "as_title" if via_as else "copula"
                 if not via_as and verb.lemma_ not in ROLE_VERBS:
                     continue
+                pattern = "as_title" if via_as else "copula"
                 status = "former" if verb.lemma_ in LEAVING_VERBS and role == "subject" else None
                 org = self._org_after(group) or self._verb_org(verb, role)
                 if org is not None:
@@ -185,48 +186,80 @@ class _RoleFinder:
         return hits
 
     def _founded(self, person: Placed) -> list[RoleHit]:
+        """ "Jane Doe founded Acme", "Acme, founded by Jane Doe"."""
         root = self.doc[person.end - 1]
         verb = root.head
-        orgs: list[Placed] = []
+        tokens: list[Token] = []
         if root.dep_ == "nsubj" and verb.lemma_ in FOUNDING_VERBS:
-            orgs = [self.index.at(c.i) for c in verb.children if c.dep_ == "dobj"]  # type: ignore[misc]
+            tokens = [c for c in verb.children if c.dep_ == "dobj"]
         elif root.dep_ == "pobj" and verb.dep_ == "agent" and verb.head.lemma_ in FOUNDING_VERBS:
-            orgs = [self.index.at(verb.head.head.i)]  # type: ignore[list-item]
+            tokens = [verb.head.head]
+        orgs = [self.index.at(t.i) for t in tokens]
         return [
             RoleHit(person, org, "Founder", "current", "founded")
             for org in orgs
             if org is not None and org.label in ORG_LABELS
         ]
 
-    # -- organizations -------------------------------------------------------------------------
+    # -- organizations ----------------------------------------------------------------------
+
+    def _owner_before(self, start: int, possessive_only: bool = False) -> Placed | None:
+        """The mention right before token `start`, or before "'s" there."""
+        if start > 0 and is_possessive(self.doc[start - 1]):
+            return self.index.ending_at(start - 1)
+        return None if possessive_only else self.index.ending_at(start)
+
+    def _coordinated_before(self, owner: Placed) -> Placed | None:
+        """ "Acme and Beta coach": the other owner joined by "and" or a comma."""
+        j = owner.start
+        while j > 0 and self.doc[j - 1].lower_ in _COORDINATORS:
+            j -= 1
+        return self.index.ending_at(j) if j < owner.start else None
 
     def _org_for(self, mention: Placed | None, titles: Sequence[str]) -> Placed | None:
         """The organization a mention before a title names (a country for political titles)."""
         if mention is None:
             return None
-        if mention.label in ORG_LABELS and not set(titles) <= POLITICAL_TITLES:
+        if mention.label in ORG_LABELS and not all(is_political(t) for t in titles):
             return mention
-        if not set(titles) & GPE_TITLES:
+        if not any(is_gpe_title(t) for t in titles):
             return None
-        if mention.label in PLACE_LABELS:
-            return mention
-        if mention.label == "NORP":
-            places = list(self.index.with_label("GPE"))
-            name = place_for_demonym(mention.mention.text, [p.mention.text for p in places])
-            return next((p for p in places if p.mention.text == name), None)
-        return None
+        if mention.label == "NORP" or (
+            mention.label in PLACE_LABELS and is_demonym_like(mention.mention.text)
+        ):
+            return self._place_for(mention)
+        return mention if mention.label in PLACE_LABELS else None
+
+    def _place_for(self, adjective: Placed) -> Placed | None:
+        places = [p for p in self.index.with_label("GPE") if p.entity != adjective.entity]
+        name = place_for_demonym(adjective.mention.text, [p.mention.text for p in places])
+        if name is None:
+            return adjective if adjective.label in PLACE_LABELS else None
+        return next(p for p in places if p.mention.text == name)
 
     def _org_after(self, group: TitleGroup) -> Placed | None:
-        """ "CEO of Acme", "chairman of the Acme Group", "minister at the Acme"."""
-        doc, k = self.doc, group.end
+        """ "CEO of Acme", "chairman of the Acme Group", "secretary of the Japanese Cabinet"."""
+        return self._named_after(group.end)
+
+    def _org_after_name(self, person: Placed) -> Placed | None:
+        """ "President Jo Roe of Peru"."""
+        return self._named_after(person.end)
+
+    def _named_after(self, k: int) -> Placed | None:
+        doc = self.doc
         if k >= len(doc) or doc[k].lower_ not in _OF:
             return None
         k += 1
         if k < len(doc) and doc[k].lower_ == "the":
             k += 1
-        org = self.index.starting_at(k)
-        if org is not None and org.label in ORG_LABELS | PLACE_LABELS:
-            return org
+        for _ in range(3):
+            org = self.index.starting_at(k)
+            if org is not None and org.label in ORG_LABELS | PLACE_LABELS:
+                return org
+            skippable = org is not None and org.label == "NORP"
+            if not skippable and (k >= len(doc) or doc[k].pos_ != "ADJ"):
+                return None
+            k = org.end if org is not None else k + 1
         return None
 
     def _verb_org(self, verb: Token, role: str) -> Placed | None:
@@ -242,22 +275,22 @@ class _RoleFinder:
     def _context_hits(
         self, person: Placed, group: TitleGroup, status: str | None = None
     ) -> list[RoleHit]:
-        if not set(group.titles) & CONTEXT_TITLES:
+        if not any(is_context_title(t) for t in group.titles):
             return []
         org = self._context_org(person, group.titles)
         return self._hits(person, org, group, "context", status) if org is not None else []
 
     def _context_org(self, person: Placed, titles: Sequence[str]) -> Placed | None:
-        """The organization the text around the person is about.
+        """The organization the text around the person is about, when it is clear.
 
-        "the company" in the sentence points to the last organization named before it;
-        otherwise the most mentioned organization wins, helped by being near.
+        "the company" in the sentence points to the last organization named before
+        it; otherwise the only one named in the sentence, else the article's dominant one.
         """
         sent = self.doc[person.start].sent
         allowed = set()
-        if not set(titles) <= POLITICAL_TITLES:
+        if not all(is_political(t) for t in titles):
             allowed |= ORG_LABELS
-        if set(titles) & GPE_TITLES:
+        if any(is_gpe_title(t) for t in titles):
             allowed |= PLACE_LABELS
         candidates = [
             p for p in self.index.placed if p.label in allowed and p.entity != person.entity
@@ -270,16 +303,15 @@ class _RoleFinder:
             before = [p for p in candidates if p.end <= sent.start and p.label in ORG_LABELS]
             if before:
                 return max(before, key=lambda p: p.start)
-        prev_sent = self.doc[sent.start - 1].sent if sent.start > 0 else None
-
-        def score(p: Placed) -> tuple[int, int]:
-            near = 2 if sent.start <= p.start < sent.end else 0
-            if prev_sent is not None and prev_sent.start <= p.start < prev_sent.end:
-                near = 1
-            return self.index.frequency[p.entity.key] + near, -abs(p.start - person.start)
-
-        best = max(candidates, key=score)
-        return best if score(best)[0] >= 2 else None
+        in_sentence = [p for p in candidates if sent.start <= p.start < sent.end]
+        if len({p.entity for p in in_sentence}) == 1:
+            return in_sentence[0]
+        ranked = Counter(p.entity for p in candidates).most_common(2)
+        top, count = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0
+        if count >= DOMINANT_MENTIONS and count >= 2 * runner_up:
+            return next(p for p in candidates if p.entity == top)
+        return None
 
     def _hits(
         self,
@@ -292,7 +324,7 @@ class _RoleFinder:
         state = status or group.status
         return [RoleHit(person, org, title, state, pattern) for title in group.titles]
 
-    # -- succession ----------------------------------------------------------------------------
+    # -- succession -------------------------------------------------------------------------
 
     def apply_succession(self, hits: list[RoleHit]) -> list[RoleHit]:
         """ "A was succeeded by B", "B succeeded/replaced A": A is former, B holds A's role."""
@@ -387,7 +419,7 @@ def _facts(doc: Doc, hits: list[RoleHit]) -> Iterator[FactRecord]:
             subject=hit.person.entity,
             object=hit.org.entity,
             title=hit.title,
-            status=hit.status,  # type: ignore[arg-type]
+            status="former" if hit.status == "former" else "current",
             evidence=Evidence(
                 start_char=doc[start].idx,
                 end_char=doc[end - 1].idx + len(doc[end - 1]),

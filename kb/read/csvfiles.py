@@ -95,8 +95,14 @@ def read_csv(
         return
     stream.seek(0)
     _allow_huge_fields()
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
-    rows = _numbered_rows(csv.reader(text))
+    # Closing the wrapper closes `stream` too, which its owner does again harmlessly.
+    with io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="") as text:
+        yield from _read_rows(path, _numbered_rows(csv.reader(text)), text_column)
+
+
+def _read_rows(
+    path: str, rows: Iterator[Row], text_column: str | None
+) -> Iterator[RawDocument | InputError]:
     header = next((row for _, row in rows if isinstance(row, list) and any(row)), None)
     if header is None:
         yield InputError(path, "empty")

@@ -42,14 +42,21 @@ def read_json(path: str, data: bytes) -> Iterator[RawDocument | InputError]:
         yield InputError(path, "expected a JSON object or a list of objects")
 
 
+def _decode_line(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")  # the common case, without detection
+    except UnicodeDecodeError:
+        return decode_bytes(raw)
+
+
 def read_jsonl(path: str, lines: Iterable[bytes]) -> Iterator[RawDocument | InputError]:
-    seen_text = False
+    seen_content = False
     for number, raw in enumerate(lines, 1):
-        if not raw.strip():
+        text = _decode_line(raw) if raw.strip() else ""
+        if text is not None and not text.strip():  # blank, or a byte order mark alone
             continue
+        seen_content = True
         origin = f"{path}:{number}"
-        text = decode_bytes(raw)
-        seen_text = True
         if text is None:
             yield InputError(origin, "binary data")
             continue
@@ -62,7 +69,7 @@ def read_jsonl(path: str, lines: Iterable[bytes]) -> Iterator[RawDocument | Inpu
             yield record_to_document(value, origin=origin, path=path)
         else:
             yield InputError(origin, "not a JSON object")
-    if not seen_text:
+    if not seen_content:
         yield InputError(path, "empty")
 
 

@@ -6,6 +6,7 @@ like a .jsonl file; anything else piped in is one plain-text document.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 from itertools import chain
@@ -13,14 +14,18 @@ from typing import BinaryIO
 
 from kb.errors import InputError
 from kb.read.jsonfiles import read_jsonl
+from kb.read.paths import STDIN
 from kb.read.text import read_text
 from kb.records import RawDocument
 
-STDIN_PATH = "-"
+
+def _content(line: bytes) -> bytes:
+    return line.removeprefix(codecs.BOM_UTF8).strip()
 
 
 def _is_json_object(line: bytes) -> bool:
-    if not line.lstrip().startswith(b"{"):
+    line = _content(line)
+    if not line.startswith(b"{"):
         return False
     try:
         return isinstance(json.loads(line), dict)
@@ -33,9 +38,9 @@ def read_stdin(stream: BinaryIO) -> Iterator[RawDocument | InputError]:
     head: list[bytes] = []
     for line in lines:
         head.append(line)
-        if line.strip():
+        if _content(line):
             break
     if head and _is_json_object(head[-1]):
-        yield from read_jsonl(STDIN_PATH, chain(head, lines))
+        yield from read_jsonl(STDIN, chain(head, lines))
     else:
-        yield from read_text(STDIN_PATH, b"".join(chain(head, lines)))
+        yield from read_text(STDIN, b"".join(chain(head, lines)))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kb.resolve.linking import Candidate
 from kb.resolve.names import LEGAL_SUFFIXES, fold, is_person_shaped, normalize_key
 from kb.resolve.spans import is_possessive
-from kb.resolve.titles import GPE_TITLES
+from kb.resolve.titles import is_gpe_title
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -129,7 +129,7 @@ class _LabelContext:
         kind, group, other = follower
         is_place = cand.label in PLACE_LABELS or fold(cand.text) in self.places
         if kind == "title" and other.label == "PERSON":
-            if group is not None and is_place and set(group.titles) <= GPE_TITLES:
+            if group is not None and is_place and all(is_gpe_title(t) for t in group.titles):
                 return ""
             return "ORG"
         if kind == "possessive" and other.label in {"PERSON", "PRODUCT"} and not is_place:

@@ -17,6 +17,7 @@ IRREGULAR_DEMONYMS: dict[str, tuple[str, ...]] = {
     "european": ("european union", "eu", "europe"), "soviet": ("soviet union", "ussr"),
 }  # fmt: skip
 MIN_SHARED_PREFIX = 4
+DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish", "ian", "an", "i", "ic", "ch")
 
 
 def place_for_demonym(adjective: str, places: Iterable[str]) -> str | None:
@@ -28,11 +29,19 @@ def place_for_demonym(adjective: str, places: Iterable[str]) -> str | None:
         return next((p for p in candidates if fold(p) in irregular), None)
     best, best_len = None, MIN_SHARED_PREFIX - 1
     for place in candidates:
-        for part in fold(place).split():
+        for part in [fold(place), *fold(place).split()]:
             shared = _shared_prefix(word, part)
             if shared > best_len and shared >= 0.6 * min(len(word), len(part)):
                 best, best_len = place, shared
     return best
+
+
+def is_demonym_like(word: str) -> bool:
+    """ "German", "Cypriot"-style adjectives NER sometimes labels GPE (one word only)."""
+    folded = fold(word)
+    if folded in IRREGULAR_DEMONYMS:
+        return True
+    return " " not in folded and len(folded) > 4 and folded.endswith(DEMONYM_ENDINGS)
 
 
 def _shared_prefix(a: str, b: str) -> int:

@@ -23,7 +23,7 @@ from kb.resolve.titles import (
 )
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
     from spacy.vocab import Vocab
 
 # Words kept in a title when they precede it ("deputy CEO", "senior partner").
@@ -32,8 +32,14 @@ RANK_MODIFIERS: frozenset[str] = frozenset(
      "founding", "executive", "regional", "global", "group"}
 )  # fmt: skip
 _JOINERS = {"and", "&", ",", "/"}
-_NOT_TITLE_POS = {"VERB", "AUX", "ADP", "PRON", "DET"}
+_NOT_TITLE_POS = {"VERB", "AUX", "ADP", "PRON", "DET", "ADJ", "ADV"}
+# Title words that are also verbs or adjectives: a title only when tagged as a noun.
+VERB_LIKE_TITLES: frozenset[str] = frozenset(
+    {"head", "partner", "coach", "captain", "founder", "boss", "minister", "chief", "keeper",
+     "forward", "executive", "leader", "manager", "director", "secretary", "editor", "king"}
+)  # fmt: skip
 _MAX_PORTFOLIO_WORDS = 2
+_TAGGED_PORTFOLIO_HEADS = {"minister", "secretary", "commissioner"}
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,7 @@ def find_title_groups(
     spans = [
         span
         for span in filter_spans(title_matcher(doc.vocab)(doc, as_spans=True))
-        if span[-1].pos_ not in _NOT_TITLE_POS
-        and not (set(range(span.start, span.end)) & name_tokens)
+        if _used_as_title(span) and not (set(range(span.start, span.end)) & name_tokens)
     ]
     groups: list[list[Span]] = []
     for span in spans:
@@ -83,6 +88,12 @@ def find_title_groups(
         else:
             groups.append([span])
     return [_build_group(doc, members, name_tokens) for members in groups]
+
+
+def _used_as_title(span: Span) -> bool:
+    """ "head", "coach" are also verbs; "midfielder" is a title whatever the tagger says."""
+    word = span[-1]
+    return word.lower_ not in VERB_LIKE_TITLES or word.pos_ not in _NOT_TITLE_POS
 
 
 def _joined(doc: Doc, end: int, start: int) -> bool:
@@ -109,7 +120,9 @@ def _build_group(
 def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], floor: int) -> int:
     """Include rank words ("deputy") and, for ministers and the like, their portfolio."""
     start = span.start
-    portfolio = fold(span[-1].text) in PORTFOLIO_TITLES
+    head = fold(span[-1].text)
+    portfolio = head in PORTFOLIO_TITLES
+    tagged_ok = head in _TAGGED_PORTFOLIO_HEADS
     taken = 0
     while start - 1 >= floor:
         tok = doc[start - 1]
@@ -126,7 +139,7 @@ def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], f
             and tok.is_alpha
             and not tok.is_stop
             and tok.i not in name_tokens
-            and not tok.ent_type_
+            and (not tok.ent_type_ or (tagged_ok and _is_tagged_portfolio(doc, tok)))
             and tok.pos_ in {"NOUN", "PROPN", "ADJ"}
         )
         if not is_portfolio_word:
@@ -134,6 +147,15 @@ def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], f
         start -= 1
         taken += 1
     return start
+
+
+def _is_tagged_portfolio(doc: Doc, tok: Token) -> bool:
+    """ "Defense" in "Defense Minister": NER tags the portfolio as a one-word ORG."""
+    return (
+        tok.ent_type_ == "ORG"
+        and tok.ent_iob_ == "B"
+        and (tok.i + 1 >= len(doc) or doc[tok.i + 1].ent_iob_ != "I")
+    )
 
 
 def _status_before(doc: Doc, start: int) -> tuple[str, int]:

@@ -26,6 +26,8 @@ TITLE_WORDS: dict[str, str] = {
     "keeper": "Goalkeeper", "goalie": "Goalkeeper", "winger": "Winger",
     "editor": "Editor", "editor-in-chief": "Editor-in-Chief", "analyst": "Analyst",
     "economist": "Economist", "treasurer": "Treasurer", "trustee": "Trustee",
+    "attacker": "Attacker", "forward": "Forward", "playmaker": "Playmaker",
+    "dictator": "Dictator", "ruler": "Ruler",
 }  # fmt: skip
 
 TITLE_PHRASES: dict[str, str] = {
@@ -82,7 +84,9 @@ GPE_TITLES: frozenset[str] = frozenset(
         "Chancellor", "Vice Chancellor", "Premier", "Minister", "Mayor", "Governor",
         "Senator", "King", "Queen", "Ambassador", "Envoy", "Spokesperson", "Leader", "Head",
         "Secretary", "Secretary of State", "Commissioner", "Coach", "Captain", "Striker",
-        "Midfielder", "Defender", "Goalkeeper", "Winger", "Manager",
+        "Midfielder", "Defender", "Goalkeeper", "Winger", "Manager", "Attacker", "Forward",
+        "Playmaker", "Player", "Chief", "Dictator", "Ruler", "Secretary-General",
+        "General Secretary",
     }
 )  # fmt: skip
 
@@ -92,7 +96,7 @@ CONTEXT_TITLES: frozenset[str] = frozenset(
         "CEO", "CFO", "CTO", "COO", "CMO", "CIO", "CSO", "CPO", "Co-CEO", "Chairman",
         "Vice Chairman", "President", "Vice President", "Founder", "Co-founder", "Partner",
         "Managing Director", "General Manager", "Legal Representative", "Chancellor",
-        "Prime Minister", "Premier", "Coach",
+        "Prime Minister", "Premier", "Minister", "Secretary of State", "Dictator",
     }
 )  # fmt: skip
 
@@ -101,3 +105,29 @@ PORTFOLIO_TITLES: frozenset[str] = frozenset(
     {"minister", "secretary", "commissioner", "chief", "spokesperson", "spokesman",
      "spokeswoman", "director", "head", "leader", "officer"}
 )  # fmt: skip
+
+# Titles held only in a country or city, never in a company.
+POLITICAL_TITLES: frozenset[str] = frozenset(
+    {"Prime Minister", "Deputy Prime Minister", "Chancellor", "Premier", "Minister", "Mayor",
+     "Governor", "Senator", "King", "Queen", "Secretary of State", "Dictator", "Ruler"}
+)  # fmt: skip
+
+
+def title_head(title: str) -> str:
+    """The kind of a title: itself when known, else its last word ("Foreign Minister")."""
+    for known in (GPE_TITLES, CONTEXT_TITLES, POLITICAL_TITLES):
+        if title in known:
+            return title
+    return title.rsplit(" ", 1)[-1]
+
+
+def is_political(title: str) -> bool:
+    return title_head(title) in POLITICAL_TITLES
+
+
+def is_gpe_title(title: str) -> bool:
+    return title_head(title) in GPE_TITLES
+
+
+def is_context_title(title: str) -> bool:
+    return title_head(title) in CONTEXT_TITLES

@@ -73,6 +73,7 @@ def test_chrome_lines_are_dropped(line: str) -> None:
         "\tThe indented paragraph keeps its words, tab and all.",
         "Q&A: What the new routes mean for you",
         "Editor's note: this story was updated with fares.",
+        "Copyright Office says machine-made images cannot be protected",
     ],
 )
 def test_article_lines_are_kept(line: str) -> None:

@@ -194,8 +194,9 @@ def test_stdin_text_is_one_document() -> None:
     assert (doc.text, doc.origin, doc.path) == (ARTICLE, "-", "-")
 
 
-def test_stdin_json_lines_stream_as_records() -> None:
-    feed = b'\n{"text": "Story one."}\n{"text": "Story two."}\n'
+@pytest.mark.parametrize("start", [b"", b"\xef\xbb\xbf"])
+def test_stdin_json_lines_stream_as_records(start: bytes) -> None:
+    feed = start + b'\n{"text": "Story one."}\n{"text": "Story two."}\n'
     docs = _documents("-", stdin=io.BytesIO(feed))
     assert [(doc.origin, doc.text) for doc in docs] == [
         ("-:2", "Story one."),
