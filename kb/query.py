@@ -69,7 +69,7 @@ def _expanding(sql: str, *names: str) -> Any:
 
 
 def name_keys(name: str) -> list[str]:
-    """Lookup keys for a user's NAME: folded, and reversed for a two-part name ('Jun Lei')."""
+    """Lookup keys for a user's NAME: folded, and reversed for a two-part name ('Lihua Wen')."""
     key = fold(name)
     parts = key.split()
     keys = [key] if key else []
@@ -297,7 +297,7 @@ def who_met(
     sql = (
         f"SELECT {MEETING_COLUMNS} FROM v_meetings "
         f"WHERE {' AND '.join(['person_id = :person_id', *where])} "
-        "ORDER BY met_on DESC, fact_id DESC" + _limit_clause(limit, params)
+        "ORDER BY met_on DESC NULLS LAST, fact_id DESC" + _limit_clause(limit, params)
     )
     return _rows(conn.execute(text(sql), params))
 
@@ -314,8 +314,8 @@ def who_met_summary(
     where, params = window.conditions("met_on")
     params["person_id"] = person_id
     order_by = {
-        "count": "meetings DESC, last_met DESC, met",
-        "recent": "last_met DESC, meetings DESC, met",
+        "count": "meetings DESC, last_met DESC NULLS LAST, met",
+        "recent": "last_met DESC NULLS LAST, meetings DESC, met",
     }[order]
     sql = (
         "SELECT met, met_id, count(*) AS meetings, min(met_on) AS first_met, "
@@ -338,12 +338,20 @@ def aliases_of(conn: Connection, entity_ids: Iterable[int]) -> dict[int, list[st
     return {i: sorted(a, key=lambda s: (-len(s), s)) for i, a in found.items()}
 
 
+ENTITY_COLUMNS = (
+    "entity_id, name, type, aliases, mention_count, article_count, first_seen, last_seen"
+)
+
+
 # --- one entity's profile ----------------------------------------------------------------
+
+CO_MENTION_WINDOW = 500
 
 
 @dataclass(frozen=True)
 class EntityProfile:
-    """Everything `kb entity` shows; `sections` are named row sets in display order."""
+    """Everything `kb entity` shows. `sections` are named row sets in display order, each
+    cut to the profile's limit; `totals` says how many rows each section has in all."""
 
     entity_id: int
     name: str
@@ -354,6 +362,7 @@ class EntityProfile:
     first_seen: str | None
     last_seen: str | None
     sections: dict[str, Rows]
+    totals: dict[str, int | None]
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -374,21 +383,35 @@ PROFILE_SECTIONS = ("roles", "meetings", "products", "figures", "co_mentioned", 
 def entity_profile(conn: Connection, entity_id: int, *, limit: int = 10) -> EntityProfile:
     """The profile of one entity; each section holds at most `limit` rows."""
     head = conn.execute(
-        text(
-            "SELECT entity_id, name, type, aliases, mention_count, article_count, first_seen, "
-            "last_seen FROM v_entities WHERE entity_id = :entity_id"
-        ),
+        text(f"SELECT {ENTITY_COLUMNS} FROM v_entities WHERE entity_id = :entity_id"),
         {"entity_id": entity_id},
     ).one_or_none()
     if head is None:
         raise NotFound(f"no entity with id {entity_id}")
+    roles = roles_of(conn, entity_id)
+    meetings = who_met_summary(conn, entity_id, order="recent")
+    products, products_total = products_of(conn, entity_id, limit=limit)
+    figures_total = conn.execute(
+        text("SELECT count(*) FROM v_figures WHERE entity_id = :entity_id"),
+        {"entity_id": entity_id},
+    ).scalar_one()
     sections = {
-        "roles": roles_of(conn, entity_id, limit=limit),
-        "meetings": who_met_summary(conn, entity_id, limit=limit, order="recent"),
-        "products": products_of(conn, entity_id, limit=limit),
+        "roles": Rows(roles.columns, roles.rows[:limit]),
+        "meetings": Rows(meetings.columns, meetings.rows[:limit]),
+        "products": products,
         "figures": figures(conn, entity_id=entity_id, limit=limit),
         "co_mentioned": co_mentioned(conn, entity_id, limit=limit),
-        "articles": articles_of(conn, entity_id, limit=limit),
+        "articles": articles_of(
+            conn, entity_id, limit=limit, article_count=int(head.article_count)
+        ),
+    }
+    totals: dict[str, int | None] = {
+        "roles": len(roles.rows),
+        "meetings": len(meetings.rows),
+        "products": products_total,
+        "figures": int(figures_total),
+        "co_mentioned": None,
+        "articles": int(head.article_count),
     }
     return EntityProfile(
         entity_id=head.entity_id,
@@ -400,6 +423,7 @@ def entity_profile(conn: Connection, entity_id: int, *, limit: int = 10) -> Enti
         first_seen=head.first_seen,
         last_seen=head.last_seen,
         sections=sections,
+        totals=totals,
     )
 
 
@@ -415,72 +439,120 @@ def roles_of(conn: Connection, entity_id: int, *, limit: int | None = None) -> R
         "  SELECT * FROM v_roles WHERE organization_id = :entity_id"
         "   AND person_id <> :entity_id"
         ") r GROUP BY person_id, person, title, organization_id, organization, status "
-        "ORDER BY as_of DESC, sources DESC, person, title" + _limit_clause(limit, params)
+        "ORDER BY as_of DESC NULLS LAST, sources DESC, person, title" + _limit_clause(limit, params)
     )
     return _rows(conn.execute(text(sql), params))
 
 
-def products_of(conn: Connection, entity_id: int, *, limit: int | None = None) -> Rows:
-    """Products the entity makes, or, for a product, its maker(s) (from v_products)."""
+def products_of(conn: Connection, entity_id: int, *, limit: int = 10) -> tuple[Rows, int]:
+    """Products the entity makes, or, for a product, its maker(s) (rows of v_products), most
+    written about first; and how many there are in all.
+
+    A big maker has hundreds of products: they are ranked by article count straight from
+    the mentions index, and v_products is read for the `limit` shown."""
     made = [
         row[0]
         for row in conn.execute(
             text(
                 "SELECT DISTINCT object_id FROM facts WHERE relation = 'makes' "
-                "AND subject_id = :entity_id AND object_id IS NOT NULL"
+                "AND modality = 'asserted' AND subject_id = :entity_id AND object_id IS NOT NULL"
             ),
             {"entity_id": entity_id},
         )
     ]
-    params: dict[str, Any] = {"entity_id": entity_id, "made": made or [-1]}
-    stmt = _expanding(
-        "SELECT product, product_id, maker, maker_id, article_count, first_seen FROM v_products "
-        "WHERE (product_id IN :made AND maker_id = :entity_id) "
-        "OR (product_id = :entity_id AND maker_id IS NOT NULL) "
-        "ORDER BY article_count DESC, product, maker" + _limit_clause(limit, params),
-        "made",
+    columns = "product, product_id, maker, maker_id, article_count, first_seen"
+    order = " ORDER BY article_count DESC, product_id, maker_id"
+    if not made:
+        rows = _rows(
+            conn.execute(
+                text(
+                    f"SELECT {columns} FROM v_products WHERE product_id = :entity_id "
+                    f"AND maker_id IS NOT NULL{order}"
+                ),
+                {"entity_id": entity_id},
+            )
+        )
+        return Rows(rows.columns, rows.rows[:limit]), len(rows.rows)
+    top = [
+        row[0]
+        for row in conn.execute(
+            _expanding(
+                "SELECT e.id FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id "
+                "WHERE e.id IN :made GROUP BY e.id "
+                "ORDER BY count(DISTINCT m.article_id) DESC, e.id LIMIT :limit",
+                "made",
+            ),
+            {"made": made, "limit": limit},
+        )
+    ]
+    rows = _rows(
+        conn.execute(
+            _expanding(
+                f"SELECT {columns} FROM v_products WHERE product_id IN :top "
+                f"AND maker_id = :entity_id{order}",
+                "top",
+            ),
+            {"top": top, "entity_id": entity_id},
+        )
     )
-    return _rows(conn.execute(stmt, params))
+    return rows, len(made)
 
 
 def co_mentioned(conn: Connection, entity_id: int, *, limit: int = 10) -> Rows:
-    """Entities named in the most articles that also name this one."""
+    """Entities named in the most articles that also name this one, counted over its
+    CO_MENTION_WINDOW most recently stored articles (all of them, for most entities)."""
     top = conn.execute(
         text(
             "SELECT m.entity_id, count(DISTINCT m.article_id) AS shared_articles "
-            "FROM (SELECT DISTINCT article_id FROM mentions WHERE entity_id = :entity_id) a "
+            "FROM (SELECT article_id FROM mentions WHERE entity_id = :entity_id "
+            "      GROUP BY article_id ORDER BY article_id DESC LIMIT :window) a "
             "JOIN mentions m ON m.article_id = a.article_id "
             "WHERE m.entity_id <> :entity_id "
             "GROUP BY m.entity_id ORDER BY shared_articles DESC, m.entity_id LIMIT :limit"
         ),
-        {"entity_id": entity_id, "limit": limit},
+        {"entity_id": entity_id, "limit": limit, "window": CO_MENTION_WINDOW},
     ).all()
+    columns = ["entity_id", "name", "type", "shared_articles"]
     if not top:
-        return Rows(["entity_id", "name", "type", "shared_articles"], [])
-    shared = dict(top)
+        return Rows(columns, [])
     stmt = _expanding("SELECT id, name, type FROM entities WHERE id IN :ids", "ids")
-    named = {row.id: row for row in conn.execute(stmt, {"ids": list(shared)})}
+    named = {row.id: row for row in conn.execute(stmt, {"ids": [i for i, _ in top]})}
     rows = [(i, named[i].name, named[i].type, n) for i, n in top]
     rows.sort(key=lambda r: (-r[3], r[1], r[0]))
-    return Rows(["entity_id", "name", "type", "shared_articles"], rows)
+    return Rows(columns, rows)
 
 
-def articles_of(conn: Connection, entity_id: int, *, limit: int | None = None) -> Rows:
-    """The articles that mention the entity, newest first (from v_articles)."""
-    params: dict[str, Any] = {"entity_id": entity_id}
-    sql = (
-        "SELECT article_id, published_on, title, source, url FROM v_articles WHERE article_id IN "
-        "(SELECT article_id FROM mentions WHERE entity_id = :entity_id) "
-        "ORDER BY published_on DESC, article_id DESC" + _limit_clause(limit, params)
+def articles_of(
+    conn: Connection, entity_id: int, *, limit: int = 10, article_count: int | None = None
+) -> Rows:
+    """The newest articles that mention the entity (rows of v_articles).
+
+    For an entity in many articles, walking all articles newest first and stopping at
+    `limit` of its own is cheaper than dating every article it is in; for a rare one it is
+    the other way round. Both give the same rows."""
+    params: dict[str, Any] = {"entity_id": entity_id, "limit": limit}
+    newest_first = "ORDER BY a.published_on DESC NULLS LAST, a.id DESC LIMIT :limit"
+    stored = conn.execute(text("SELECT max(id) FROM articles")).scalar() or 0
+    if article_count is not None and article_count**2 > limit * stored:
+        pick = (
+            "SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM mentions m "
+            f"WHERE m.entity_id = :entity_id AND m.article_id = a.id) {newest_first}"
+        )
+    else:
+        pick = (
+            "SELECT a.id FROM articles a WHERE a.id IN "
+            f"(SELECT article_id FROM mentions WHERE entity_id = :entity_id) {newest_first}"
+        )
+    ids = [row[0] for row in conn.execute(text(pick), params)]
+    stmt = _expanding(
+        "SELECT article_id, published_on, title, source, url FROM v_articles "
+        "WHERE article_id IN :ids ORDER BY published_on DESC NULLS LAST, article_id DESC",
+        "ids",
     )
-    return _rows(conn.execute(text(sql), params))
+    return _rows(conn.execute(stmt, {"ids": ids or [-1]}))
 
 
 # --- lists: entities, facts, figures ------------------------------------------------------
-
-ENTITY_COLUMNS = (
-    "entity_id, name, type, aliases, mention_count, article_count, first_seen, last_seen"
-)
 
 
 def entity_types(conn: Connection) -> list[str]:
@@ -629,7 +701,7 @@ def facts(
     filters = f"WHERE {' AND '.join(where)}" if where else ""
     sql = (
         f"SELECT {FACT_COLUMNS} FROM v_relations {filters} "
-        "ORDER BY happened_on DESC, fact_id DESC" + _limit_clause(limit, params)
+        "ORDER BY happened_on DESC NULLS LAST, fact_id DESC" + _limit_clause(limit, params)
     )
     result = _rows(conn.execute(text(sql), params))
     if not result.rows and relation is not None and relation not in relations_in_store(conn):
@@ -673,7 +745,7 @@ def figures(
     filters = f"WHERE {' AND '.join(where)}" if where else ""
     sql = (
         f"SELECT {FIGURE_COLUMNS} FROM v_figures {filters} "
-        "ORDER BY as_of DESC, figure_id DESC" + _limit_clause(limit, params)
+        "ORDER BY as_of DESC NULLS LAST, figure_id DESC" + _limit_clause(limit, params)
     )
     return _rows(conn.execute(text(sql), params))
 

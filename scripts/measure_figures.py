@@ -137,16 +137,21 @@ def measure_seeds(nlp: spacy.language.Language, show_errors: bool) -> None:
     figures = [f for batch in figures_of(nlp, texts) for f in batch]
     gold_names = set().union(*(names_of(g) for g in gold))
     for with_entity in (False, True):
+
         def hit(figure: FigureRecord, row: dict, with_entity: bool = with_entity) -> bool:
             return value_matches(figure, row) and (not with_entity or entity_matches(figure, row))
 
         found = [any(hit(f, row) for f in figures) for row in gold]
         score = Score()
-        score.gold = sum(1 for row, ok in zip(gold, found, strict=True)
-                         if not row.get("optional") or ok)
+        score.gold = sum(
+            1 for row, ok in zip(gold, found, strict=True) if not row.get("optional") or ok
+        )
         score.matched_gold = sum(found)
-        counted = [f for f in figures
-                   if not with_entity or (f.entity is not None and fold(f.entity.name) in gold_names)]
+        counted = [
+            f
+            for f in figures
+            if not with_entity or (f.entity is not None and fold(f.entity.name) in gold_names)
+        ]
         score.extracted = len(counted)
         score.matched_extracted = sum(1 for f in counted if any(hit(f, row) for row in gold))
         print(score.line(f"seeds ({'with' if with_entity else 'without'} entity)"))

@@ -22,11 +22,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.eval.matching import name_key, name_tokens
 from kb.extract.products import extract_products
 from kb.extract.roles import extract_roles
 from kb.nlp import load_pipeline
 from kb.resolve.mentions import resolve_mentions
-from kb.resolve.names import clean_surface, fold
+from kb.resolve.names import clean_surface
 from kb.resolve.votes import best_name, vote_label
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -49,7 +50,9 @@ class Entity:
 
     @property
     def names(self) -> set[str]:
-        return {fold(clean_surface(a)) for a in self.aliases} | {fold(best_name(self.aliases))}
+        return {name_key(clean_surface(a)) for a in self.aliases} | {
+            name_key(best_name(self.aliases))
+        }
 
 
 @dataclass
@@ -88,7 +91,7 @@ class Corpus:
 
 
 def alternatives(value: str) -> set[str]:
-    return {fold(v) for v in value.split("|")}
+    return {name_key(v) for v in value.split("|")}
 
 
 def prf(hits: int, total_gold: int, correct: int, total_kb: int) -> str:
@@ -244,7 +247,7 @@ def measure_dwie(nlp, show: bool) -> None:  # type: ignore[no-untyped-def]
     for g in gold_ents:
         gold_by_doc[g["doc"]].append(g)
         if any(
-            fold(g["name"]) in ents[k].names and same_type(ents[k].label, g["type"])
+            name_key(g["name"]) in ents[k].names and same_type(ents[k].label, g["type"])
             for k in by_doc[g["doc"]]
         ):
             hits += 1
@@ -252,7 +255,7 @@ def measure_dwie(nlp, show: bool) -> None:  # type: ignore[no-untyped-def]
             got = [
                 (ents[k].label, corpus.name(k))
                 for k in by_doc[g["doc"]]
-                if fold(g["name"]) in ents[k].names
+                if name_key(g["name"]) in ents[k].names
             ]
             print("   miss", g["doc"], g["type"], g["name"], got)
     for doc_id, keys in by_doc.items():
@@ -261,10 +264,12 @@ def measure_dwie(nlp, show: bool) -> None:  # type: ignore[no-untyped-def]
                 continue
             total += 1
             names = {
-                fold(g["name"]) for g in gold_by_doc[doc_id] if same_type(ents[k].label, g["type"])
+                name_key(g["name"])
+                for g in gold_by_doc[doc_id]
+                if same_type(ents[k].label, g["type"])
             }
             names |= {
-                fold(a)
+                name_key(a)
                 for g in gold_by_doc[doc_id]
                 if same_type(ents[k].label, g["type"])
                 for a in g.get("aliases", [])
@@ -277,18 +282,17 @@ def measure_dwie(nlp, show: bool) -> None:  # type: ignore[no-untyped-def]
 
     gold_roles = [g for g in gold if g["kind"] == "role"]
 
-    def contains(ours: set[str], theirs: set[str]) -> bool:
-        return any(a == b or (a in b or b in a) for a in ours for b in theirs if a and b)
+    def contains(ours: Entity, theirs: list[str]) -> bool:
+        """Same name, or every word of one is a word of the other (FORMAT.md)."""
+        mine = [name_tokens(a) for a in ours.aliases]
+        other = [name_tokens(t) for t in theirs]
+        return any(a and b and (a <= b or b <= a) for a in mine for b in other)
 
     def role_match(g: dict, row) -> bool:  # type: ignore[no-untyped-def,type-arg]
         doc_id, pk, ok, _, _, _ = row
-        people = {fold(g["person"])} | {fold(a) for a in g.get("person_aliases", [])}
-        orgs = {fold(g["org"])} | {fold(a) for a in g.get("org_aliases", [])}
-        return (
-            doc_id == g["doc"]
-            and contains(ents[pk].names, people)
-            and contains(ents[ok].names, orgs)
-        )
+        people = [g["person"], *g.get("person_aliases", [])]
+        orgs = [g["org"], *g.get("org_aliases", [])]
+        return doc_id == g["doc"] and contains(ents[pk], people) and contains(ents[ok], orgs)
 
     rows = list({(r[0], r[1], r[2]): r for r in corpus.roles}.values())
     hit = sum(1 for g in gold_roles if any(role_match(g, r) for r in rows))

@@ -49,14 +49,13 @@ class Referent:
     entity: EntityRef
     start_char: int
     end_char: int
-    via: str = "mention"  # mention | appos | pronoun | title
+    via: str = "mention"  # how it was found: mention | appos | pronoun | title
 
 
 class MentionIndex:
     """The article's resolved mentions, addressable by token."""
 
     def __init__(self, doc: Doc, mentions: Sequence[MentionRecord]) -> None:
-        self.doc = doc
         self._by_token: dict[int, MentionRecord] = {}
         self._spans: list[tuple[Span, MentionRecord]] = []
         for mention in mentions:
@@ -72,9 +71,6 @@ class MentionIndex:
 
     def at(self, token: Token) -> MentionRecord | None:
         return self._by_token.get(token.i)
-
-    def has_label(self, label: str) -> bool:
-        return any(m.entity.label == label for _, m in self._spans)
 
     def spans(self, label: str | None = None) -> Iterator[tuple[Span, MentionRecord]]:
         for span, mention in self._spans:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +143,7 @@ _CHANGE_BEFORE_FIGURE = re.compile(
     r"[ \t]+(?:(?:a|an|the)\s+)?(?:(?:record|new|all-time|total|high|of)\s+)*$",
     re.IGNORECASE,
 )
+_CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:or|about|around|roughly|approximately|some)?\s*")
 _AGE_AFTER = re.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*old\b", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\b(?:aged|ages?|age\s+of)\s*$", re.IGNORECASE)
 _DURATION_AFTER = re.compile(
@@ -171,10 +173,11 @@ class _Candidate:
     period: str | None = None
     period_as_of: dt.date | None = None
     tokens: set[int] = field(default_factory=set)
+    converts: _Candidate | None = None  # "¥50 billion ($7.18 billion)": the amount converted
 
     @property
     def anchor(self) -> Token:
-        return self.counted if self.counted is not None else self.span.root
+        return self.counted if self.counted is not None else _number_root(self.span)
 
     @property
     def end_char(self) -> int:
@@ -185,12 +188,30 @@ class _Candidate:
         return self.span.end_char
 
 
+class _Mentions:
+    """The article's mentions: by token, and in order for a window of tokens."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[MentionRecord]) -> None:
+        self.index = MentionIndex(doc, mentions)
+        self.ordered = list(self.index.spans())
+        self.starts = [span.start for span, _ in self.ordered]
+
+    def at(self, token: Token) -> MentionRecord | None:
+        return self.index.at(token)
+
+    def between(self, start: int, end: int) -> list[tuple[Span, MentionRecord]]:
+        """Mentions lying within tokens [start, end)."""
+        low = bisect_left(self.starts, start)
+        high = bisect_left(self.starts, end)
+        return [(span, m) for span, m in self.ordered[low:high] if span.end <= end]
+
+
 @dataclass
 class _Sentence:
     """What every figure of one sentence is read against."""
 
     span: Span
-    index: MentionIndex
+    mentions: _Mentions
     main: EntityRef | None
     published_on: dt.date | None
     reserved: set[int] = field(default_factory=set)  # amounts and periods: never in a metric
@@ -203,7 +224,7 @@ def extract_figures(
     owners = [
         m for m in mentions if m.entity.label in OWNER_LABELS and not _is_generic_name(m.text)
     ]
-    index = MentionIndex(doc, owners)
+    known = _Mentions(doc, owners)
     main = _main_entity(owners)
     if doc.has_annotation("DEP") or doc.has_annotation("SENT_START"):
         sentences: Iterator[Span] = iter(doc.sents)
@@ -211,7 +232,7 @@ def extract_figures(
         sentences = iter([doc[:]])
     for sentence in sentences:
         if any(t.like_num or any(ch.isdigit() for ch in t.text) for t in sentence):
-            yield from _sentence_figures(_Sentence(sentence, index, main, published_on))
+            yield from _sentence_figures(_Sentence(sentence, known, main, published_on))
 
 
 def _is_generic_name(text: str) -> bool:
@@ -249,21 +270,44 @@ def _sentence_figures(context: _Sentence) -> Iterator[FigureRecord]:
         span = doc.char_span(base + match.start, base + match.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        candidate = _candidate(match, span, text, context.index)
+        candidate = _candidate(match, span, text, context.mentions)
         if candidate is not None:
             candidates.append(candidate)
             context.reserved.update(candidate.tokens)
     if not candidates:
         return
+    _link_conversions(candidates, text)
     _attach_changes(candidates, find_changes(text), text)
     _attach_periods(candidates, periods, sentence)
+    described: dict[int, tuple[str | None, EntityRef | None, str]] = {}
     for candidate in candidates:
         if candidate.is_change and candidate.change is None:
             continue  # the change of another figure
-        yield _figure(candidate, context)
+        original = candidate.converts
+        if original is not None and id(original) in described:
+            description = described[id(original)]
+            candidate.period = candidate.period or original.period
+            candidate.change = candidate.change or original.change
+        else:
+            description = _describe(candidate, context)
+        described[id(candidate)] = description
+        yield _figure(candidate, context, description)
 
 
-def _candidate(match: AmountMatch, span: Span, text: str, index: MentionIndex) -> _Candidate | None:
+def _link_conversions(candidates: list[_Candidate], text: str) -> None:
+    """An amount in parentheses right after another one restates it in another currency."""
+    for previous, candidate in zip(candidates, candidates[1:], strict=False):
+        gap = text[previous.match.end : candidate.match.start]
+        if (
+            _CONVERSION_GAP.fullmatch(gap)
+            and previous.match.is_money
+            and candidate.match.is_money
+            and not previous.is_change
+        ):
+            candidate.converts = previous
+
+
+def _candidate(match: AmountMatch, span: Span, text: str, mentions: _Mentions) -> _Candidate | None:
     """The amount as a figure candidate, or None when it is not a figure."""
     before = text[: match.start]
     after = text[match.end :]
@@ -277,9 +321,9 @@ def _candidate(match: AmountMatch, span: Span, text: str, index: MentionIndex) -
     if bare and (
         _on_its_own_line(match, text)
         or _is_rank(span, before)
-        or _inside_name(span, index)
+        or _inside_name(span, mentions)
         or _is_model_number(span)
-        or _is_apposed_age(span, index)
+        or _is_apposed_age(span, mentions)
     ):
         return None
     counted = (
@@ -307,7 +351,7 @@ def _candidate(match: AmountMatch, span: Span, text: str, index: MentionIndex) -
         if (
             counted is None
             and not _states_a_value(span)
-            and (amount.value < 1000 or _governing_verb(span.root) is None)
+            and (amount.value < 1000 or _governing_verb(_number_root(span)) is None)
         ):
             return None
         if _is_anaphoric(span):
@@ -331,11 +375,16 @@ def _year_like(value: float) -> bool:
     return value.is_integer() and 1800 <= value <= 2100
 
 
-def _entity_at(token: Token) -> Span | None:
-    for entity in token.doc.ents:
-        if entity.start <= token.i < entity.end:
-            return entity
-    return None
+def _entity_at(token: Token) -> Span:
+    """The named-entity span a token is inside (walks the IOB tags, not the entity list)."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def _is_date_or_time(span: Span) -> bool:
@@ -361,16 +410,14 @@ def _is_rank(span: Span, before: str) -> bool:
     return word == "the" and span.start >= 2 and doc[span.start - 2].lower_ == "top"
 
 
-def _inside_name(span: Span, index: MentionIndex) -> bool:
+def _inside_name(span: Span, mentions: _Mentions) -> bool:
     """A number inside a name: "Apple Watch 5", "the Big 12", "Euro 2020"."""
     for token in span:
-        mention = index.at(token)
+        mention = mentions.at(token)
         if mention is not None and any(ch.isalpha() for ch in mention.text):
             return True
-        if token.ent_type_ in NAME_LABELS:
-            entity = _entity_at(token)
-            if entity is not None and any(t.is_alpha for t in entity):
-                return True
+        if token.ent_type_ in NAME_LABELS and any(t.is_alpha for t in _entity_at(token)):
+            return True
     return False
 
 
@@ -382,13 +429,13 @@ def _is_model_number(span: Span) -> bool:
     if "\n" in previous.whitespace_ or not previous.is_alpha:
         return False
     name_like = previous.pos_ == "PROPN" or any(ch.isupper() for ch in previous.text)
-    if not name_like or previous.is_sent_start and previous.lower_ in RANK_CUES:
+    if not name_like or (previous.is_sent_start and previous.lower_ in RANK_CUES):
         return False
     first = span[0].text
     return first[:1].isupper() if first[:1].isalpha() else len(first.split(".")[0]) <= 4
 
 
-def _is_apposed_age(span: Span, index: MentionIndex) -> bool:
+def _is_apposed_age(span: Span, mentions: _Mentions) -> bool:
     """ "Ana Ruiz, 54, said": an age set off by commas after a person's name."""
     doc = span.doc
     if span.start < 2 or span.end >= len(doc) or len(span) != 1:
@@ -396,7 +443,7 @@ def _is_apposed_age(span: Span, index: MentionIndex) -> bool:
     if doc[span.start - 1].text != "," or doc[span.end].text not in {",", ")"}:
         return False
     previous = doc[span.start - 2]
-    mention = index.at(previous)
+    mention = mentions.at(previous)
     if mention is not None:
         return mention.entity.label == "PERSON"
     return previous.ent_type_ == "PERSON"
@@ -409,10 +456,22 @@ def _is_anaphoric(span: Span) -> bool:
     return span.doc[span.start - 1].lower_ in ANAPHORIC_DETERMINERS
 
 
+def _number_root(span: Span) -> Token:
+    """The number's own head token: "trillion" in "10.4 trillion won" (not the currency word,
+    which the parser may take for a verb)."""
+    numeric = [
+        t
+        for t in span
+        if (t.like_num or t.pos_ == "NUM")
+        and not (t.head.i in range(span.start, span.end) and t.head is not t)
+    ]
+    return numeric[-1] if numeric else span.root
+
+
 def _counted_noun(span: Span) -> Token | None:
     """The noun a bare number counts: "240,000 pre-orders", "more than 40 popular apps"."""
     doc = span.doc
-    root = span.root
+    root = _number_root(span)
     head = root.head
     if (
         head is not root
@@ -465,7 +524,7 @@ def _hyphenated(noun: Token) -> tuple[int, int]:
 
 def _states_a_value(span: Span) -> bool:
     """A bare number that the clause presents as a value: "reached 822", "rose to 96"."""
-    root = span.root
+    root = _number_root(span)
     if root.dep_ in {"dobj", "attr", "oprd"}:
         return root.head.pos_ in {"VERB", "AUX"}
     if root.dep_ == "pobj":
@@ -508,8 +567,11 @@ def _change_target(
         nearest = preceding[-1]
         sentence_start = nearest.span.sent.start_char
         gap_start = max(nearest.match.end, nearest.end_char - sentence_start)
-        if gap_start <= change.start and _CHANGE_AFTER_FIGURE.match(text[gap_start : change.start]):
-            return nearest
+        gap = text[gap_start : change.start]
+        if nearest.converts is not None:
+            gap = gap.lstrip(" )]")  # "¥5bn ($700m), up 5%": the change is the original's
+        if gap_start <= change.start and _CHANGE_AFTER_FIGURE.match(gap):
+            return nearest.converts or nearest
     return None
 
 
@@ -533,13 +595,13 @@ def _attach_periods(
         else:
             shared.append((span.root.i, period))
     for number, candidate in enumerate(candidates):
-        period = owned.get(number)
-        if period is None and shared:
+        chosen = owned.get(number)
+        if chosen is None and shared:
             anchor = candidate.anchor.i
-            period = min(shared, key=lambda item: abs(item[0] - anchor))[1]
-        if period is not None:
-            candidate.period = period.period
-            candidate.period_as_of = period.as_of or period_as_of(period.period)
+            chosen = min(shared, key=lambda item: abs(item[0] - anchor))[1]
+        if chosen is not None:
+            candidate.period = chosen.period
+            candidate.period_as_of = chosen.as_of or period_as_of(chosen.period)
 
 
 def _period_owner(span: Span, candidates: list[_Candidate]) -> int | None:
@@ -564,11 +626,15 @@ def _match_text(candidate: _Candidate) -> str:
     return sentence.text[candidate.match.start : candidate.match.end]
 
 
-def _figure(candidate: _Candidate, context: _Sentence) -> FigureRecord:
+def _figure(
+    candidate: _Candidate,
+    context: _Sentence,
+    description: tuple[str | None, EntityRef | None, str],
+) -> FigureRecord:
     sentence = context.span
     match = candidate.match
     amount = match.amount
-    metric, owner, how = _describe(candidate, context)
+    metric, owner, how = description
     confidence = 0.9 - _CONFIDENCE_PENALTY[how]
     if metric is None:
         confidence -= 0.1
@@ -576,8 +642,10 @@ def _figure(candidate: _Candidate, context: _Sentence) -> FigureRecord:
         confidence -= 0.1
     value = amount.value
     currency = amount.currency
-    if currency == "CNY" and _match_text(candidate).startswith(("¥", "￥")) and _YEN_CONTEXT.search(
-        sentence.text
+    if (
+        currency == "CNY"
+        and _match_text(candidate).startswith(("¥", "￥"))
+        and _YEN_CONTEXT.search(sentence.text)
     ):
         currency = "JPY"  # "¥" is written for both; the sentence says which
     change_pct = change_basis = None
@@ -617,14 +685,14 @@ def _figure(candidate: _Candidate, context: _Sentence) -> FigureRecord:
 class _Owners:
     """Mention lookups for one figure: a mention inside the figure's own words is no owner."""
 
-    def __init__(self, index: MentionIndex, blocked: set[int]) -> None:
-        self.index = index
+    def __init__(self, mentions: _Mentions, blocked: set[int]) -> None:
+        self.mentions = mentions
         self.blocked = blocked
 
     def at(self, token: Token) -> EntityRef | None:
         if token.i in self.blocked:
             return None
-        mention = self.index.at(token)
+        mention = self.mentions.at(token)
         return None if mention is None else mention.entity
 
     def in_phrase(self, noun: Token) -> EntityRef | None:
@@ -676,11 +744,12 @@ def _describe(
     candidate: _Candidate, context: _Sentence
 ) -> tuple[str | None, EntityRef | None, str]:
     """(metric, entity, how the entity was found) from the parse around the figure."""
-    owners = _Owners(context.index, candidate.tokens)
+    owners = _Owners(context.mentions, candidate.tokens)
     counted = candidate.counted
     if counted is not None and counted.lower_ not in GENERIC_COUNT_NOUNS:
-        metric_noun: Token | None = _measured_by(counted) or counted
-        verb = _governing_verb(metric_noun)
+        measured = _measured_by(counted) or counted
+        metric_noun: Token | None = measured
+        verb = _governing_verb(measured)
     else:
         metric_noun, verb = _metric_noun(candidate.anchor)
     subject = _clause_subject(verb) if verb is not None else None
@@ -690,6 +759,9 @@ def _describe(
     borrowed_metric: Token | None = None
     if metric_noun is not None:
         owner = owners.in_phrase(metric_noun)
+        if owner is None and _generic_possessor(metric_noun):
+            owner = _company_referent(candidate.anchor, owners)
+            how = "generic"
     if owner is None and subject is not None:
         owner = owners.at(subject) or _appositive_owner(subject, owners)
         if owner is None and subject.lower_ in PRONOUN_SUBJECTS:
@@ -753,7 +825,7 @@ def _metric(
 
 
 def _measured_by(counted: Token) -> Token | None:
-    """"deliveries of 9 million vehicles" -> "deliveries" (not "the number of users")."""
+    """ "deliveries of 9 million vehicles" -> "deliveries" (not "the number of users")."""
     if counted.dep_ != "pobj" or counted.head.lower_ != "of":
         return None
     governor = counted.head.head
@@ -827,6 +899,11 @@ def _clause_subject(verb: Token) -> Token | None:
     return None
 
 
+def _generic_possessor(noun: Token) -> bool:
+    """ "its revenue", "the company's shipments": owned by the company the text is about."""
+    return any(child.dep_ == "poss" and child.lower_ in GENERIC_OWNERS for child in noun.children)
+
+
 def _appositive_owner(token: Token, owners: _Owners) -> EntityRef | None:
     for child in token.children:
         if child.dep_ == "appos":
@@ -837,7 +914,19 @@ def _appositive_owner(token: Token, owners: _Owners) -> EntityRef | None:
 
 
 def _antecedent(pronoun: Token, owners: _Owners) -> tuple[EntityRef | None, Token | None]:
-    """What "it" stands for: the subject of the previous sentence (entity, or measured noun)."""
+    """What "it" stands for: the subject of the clause it is said in ("Acme said it would
+    spend ..."), else that of the previous sentence (an entity, or a measured noun)."""
+    clause = pronoun.head
+    for _ in range(4):
+        if clause.head is clause:
+            break
+        clause = clause.head
+        if clause.pos_ in {"VERB", "AUX"}:
+            outer = _clause_subject(clause)
+            if outer is not None and outer is not pronoun and outer.i < pronoun.i:
+                found = owners.at(outer) or _appositive_owner(outer, owners)
+                if found is not None:
+                    return found, None
     sentence = pronoun.sent
     if sentence.start == 0:
         return None, None
@@ -864,10 +953,8 @@ def _company_referent(anchor: Token, owners: _Owners) -> EntityRef | None:
                 return found
     counts: Counter[EntityRef] = Counter()
     latest: dict[EntityRef, int] = {}
-    for span, mention in owners.index.spans("ORG"):
-        if span.end > anchor.i:
-            break
-        if anchor.i - span.end <= GENERIC_LOOKBACK_TOKENS:
+    for span, mention in owners.mentions.between(anchor.i - GENERIC_LOOKBACK_TOKENS, anchor.i):
+        if mention.entity.label == "ORG":
             counts[mention.entity] += 1
             latest[mention.entity] = span.start
     if not counts:
@@ -880,9 +967,7 @@ def _fallback_owner(candidate: _Candidate, context: _Sentence) -> tuple[EntityRe
     sentence = context.span
     anchor = candidate.anchor.i
     best: tuple[int, EntityRef] | None = None
-    for span, mention in context.index.spans():
-        if span.start < sentence.start or span.end > sentence.end:
-            continue
+    for span, mention in context.mentions.between(sentence.start, sentence.end):
         if mention.entity.label not in PREFERRED_OWNER_LABELS:
             continue
         if any(t.i in candidate.tokens for t in span):
@@ -903,8 +988,8 @@ def _owner_tokens(owner: EntityRef | None, context: _Sentence) -> set[int]:
     sentence = context.span
     return {
         t.i
-        for span, mention in context.index.spans()
-        if mention.entity == owner and span.start >= sentence.start and span.end <= sentence.end
+        for span, mention in context.mentions.between(sentence.start, sentence.end)
+        if mention.entity == owner
         for t in span
     }
 
@@ -951,13 +1036,13 @@ def _phrase(noun: Token, exclude: set[int]) -> str:
         ]  # fmt: skip
         if not inner_tokens or len(inner_tokens) > MAX_PHRASE_TOKENS:
             break
-        inner = _join(inner_tokens)
-        if not any(ch.isalpha() for ch in inner):
+        object_text = _join(inner_tokens)
+        if not any(ch.isalpha() for ch in object_text):
             break
         if prep.lower_ == "of" and not any(t.pos_ == "ADP" for t in inner_tokens):
-            text = f"{inner} {text}"
+            text = f"{object_text} {text}"
         else:
-            text = f"{text} {prep.lower_} {inner}"
+            text = f"{text} {prep.lower_} {object_text}"
         break
     return " ".join(text.split())
 

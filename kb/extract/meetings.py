@@ -56,15 +56,13 @@ RECIPIENT_PREPOSITIONS = frozenset({"to", "with", "for"})
 RECIPIENT_DEPS = frozenset({"dobj", "dative", "iobj"})
 ACT_CLAUSE_DEPS = frozenset({"advcl", "xcomp", "conj"})
 
-CONFIDENCE_CONTEXT = 0.6
-CONFIDENCE_ACCOMPANIED = 0.85
-
 MEETING_FRAMES: tuple[VerbFrame | NounFrame, ...] = (
     VerbFrame("met", "dep_met", ("meet",), PEOPLE, PEOPLE, 0.9, passive=True, reciprocal=True),
     VerbFrame("met", "dep_met_with", ("meet",), PEOPLE, PEOPLE, 0.9, preps=("with",)),
     VerbFrame("met", "dep_hosted",
-              ("host", "receive", "welcome", "greet", "visit", "hug", "embrace", "entertain",
-               "tour", "escort", "guide"),
+              ("host", "receive", "welcome", "greet", "hug", "embrace", "entertain"),
+              PEOPLE, PEOPLE, 0.85, passive=True),
+    VerbFrame("met", "dep_visited_person", ("visit", "tour", "escort", "guide"),
               PEOPLE, PEOPLE, 0.85, passive=True),
     # The passive "accompanied by" is `_accompanied`: its companion may sit far above it.
     VerbFrame("met", "dep_accompanied", ("accompany",), PEOPLE, PEOPLE, 0.85),
@@ -86,16 +84,19 @@ MEETING_FRAMES: tuple[VerbFrame | NounFrame, ...] = (
     VerbFrame("met", "dep_toured_with", ("tour", "visit", "inspect"), PEOPLE, PEOPLE, 0.7,
               preps=("with",), prep_on_object=True),
     VerbFrame("met", "dep_paid_visit", ("pay", "make"), PEOPLE, PEOPLE, 0.85, preps=("to",),
-              light_nouns=("visit", "call")),
+              light_nouns=("visit",)),
     NounFrame("met", "noun_meeting", MEETING_NOUNS, PEOPLE, PEOPLE, 0.85, preps=("with",),
               between=True),
 )  # fmt: skip
 
-# The same frames name the extractor: "meetings.<frame name>".
-_ACCOMPANIED = VerbFrame(
-    "met", "accompanied", ("accompany",), PEOPLE, PEOPLE, CONFIDENCE_ACCOMPANIED
+# The two statements found by the code below rather than by frame shapes; their
+# frames carry the relation, the labels and the confidence.
+ACCOMPANIED = VerbFrame("met", "accompanied", ("accompany",), PEOPLE, PEOPLE, 0.85)
+MEETING_CONTEXT = VerbFrame("met", "meeting_context", (), PEOPLE, PEOPLE, 0.6)
+# Words that make a conversation remote: "held talks by phone", "a video call with".
+REMOTE_WORDS = frozenset(
+    {"phone", "telephone", "video", "videoconference", "virtual", "virtually", "online", "remotely"}
 )
-_CONTEXT = VerbFrame("met", "meeting_context", (), PEOPLE, PEOPLE, CONFIDENCE_CONTEXT)
 
 # Trigger words of the two statements that are not frames (their structure is checked below).
 SPECIAL_PATTERNS: SpecialPatterns = {
@@ -118,7 +119,7 @@ def extract_meetings(
         return _in_setting(token)
 
     matcher = frame_matcher(doc.vocab, MEETING_FRAMES, SPECIAL_PATTERNS)
-    found = list(matcher(doc, special))
+    found = [f for f in matcher(doc, special) if not _remote(f.anchors)]
     facts = (fact for item in found for fact in facts_from(item, index, published_on, _person))
     yield from best_facts(facts)
 
@@ -140,12 +141,11 @@ def _accompanied(trigger: Token, index: MentionIndex) -> Iterator[Participants]:
         return
     anchors = [trigger, *([verb] if verb is not None else [])]
     yield Participants(
-        _ACCOMPANIED,
+        ACCOMPANIED,
         coordinated(actors[0]),
         coordinated(companion),
         anchors,
         extractor="meetings.accompanied",
-        confidence=CONFIDENCE_ACCOMPANIED,
     )
 
 
@@ -185,12 +185,11 @@ def _in_setting(setting: Token) -> Iterator[Participants]:
     if not recipients or _meeting_with_others(setting, recipients):
         return
     yield Participants(
-        _CONTEXT,
+        MEETING_CONTEXT,
         coordinated(subject),
         recipients,
         [verb, setting],
         extractor="meetings.meeting_context",
-        confidence=CONFIDENCE_CONTEXT,
     )
 
 
@@ -211,6 +210,13 @@ def _recipients(verb: Token, depth: int) -> list[Token]:
         ):
             found.extend(_recipients(child, depth - 1))
     return found
+
+
+def _remote(anchors: list[Token]) -> bool:
+    """A phone or video conversation is no meeting: "talked by phone", "a video call"."""
+    nearby = [t for anchor in anchors for t in (anchor, *anchor.children)]
+    nearby += [t for prep in nearby if prep.dep_ == "prep" for t in prep.children]
+    return any(t.lower_ in REMOTE_WORDS for t in nearby)
 
 
 def _meeting_with_others(setting: Token, recipients: list[Token]) -> bool:

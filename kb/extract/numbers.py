@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from kb.extract.dates_in_text import MONTHS, resolve_date_text
+from kb.clean.dates import MONTHS, find_dates
 
 Qualifier = Literal["exact", "over", "under", "about", "nearly"]
 ChangeBasis = Literal["yoy", "qoq", "mom", "unspecified"]
@@ -120,7 +120,6 @@ _ONES = {
 }  # fmt: skip
 _WORD_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
-QUALIFIERS: tuple[Qualifier, ...] = ("exact", "over", "under", "about", "nearly")
 
 # ---------------------------------------------------------------------------
 # Regexes
@@ -146,7 +145,6 @@ _NUMBER_CORE = re.compile(
     rf"(?<![0-9_.,:/#+\-])(?P<digits>{_DIGITS})|(?P<words>{_WORDS})", re.IGNORECASE
 )
 _PREFIX_BEFORE = re.compile(rf"(?:(?<![A-Za-z])(?:{_alternation(CURRENCY_PREFIXES)}))\s?$")
-_PREFIX_AT = re.compile(rf"(?P<cur>{_alternation(CURRENCY_PREFIXES)})\s?")
 _ASCII_SCALES = [k for k in SCALES if k.isascii()]
 _SPACED_SCALE = re.compile(rf"[ \t]*(?P<scale>{_alternation(_ASCII_SCALES)})\b", re.IGNORECASE)
 _CJK_SCALE = re.compile(rf"\s?(?P<scale>{_alternation(k for k in SCALES if not k.isascii())})")
@@ -169,9 +167,9 @@ _RANGE_SECOND = re.compile(
 )
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_PERCENT_WORDS = _alternation(k for k in PERCENT_UNITS if k not in {"%", "％"})
 _PERCENT_AFTER = re.compile(
-    rf"(?:(?P<sign>%|％)|[ \t]?(?P<unit>{_alternation(k for k in PERCENT_UNITS if k not in {'%', '％'})})\b)",
-    re.IGNORECASE,
+    rf"(?:(?P<sign>%|％)|[ \t]?(?P<unit>{_PERCENT_WORDS})\b)", re.IGNORECASE
 )
 _CURRENCY_AFTER = re.compile(
     rf"[ \t]?(?:(?P<cur>{_alternation(k for k in CURRENCY_SUFFIXES if k.isascii())})\b|"
@@ -183,7 +181,7 @@ _SCALED_CURRENCY_AFTER = re.compile(
 )
 _PER_AFTER = re.compile(
     r"\s+(?:per|a|an)\s+(?P<per>share|barrel|ton|tonne|unit|month|year|kwh|hour|ounce|night|"
-    r"person|day|week|square\s+(?:foot|metre|meter))\b",
+    r"person|day|week|square\s+(?:foot|metre|meter))\b(?!\s+(?:ago|earlier|before|later)\b)",
     re.IGNORECASE,
 )
 _GLUED_TAIL = re.compile(r"[A-Za-z0-9]")
@@ -332,9 +330,9 @@ def _digit_amount(text: str, core: re.Match[str]) -> AmountMatch | None:
     value_high: float | None = None
     if unit is None:
         ranged = _range_after(text, start, end, value, scaled)
-        if ranged is False:
+        if ranged == _SCORE:
             return None
-        if ranged is not None:
+        if isinstance(ranged, _Range):
             value, value_high, end, scaled, second_currency, unit = ranged
             currency = currency or second_currency
     amount = Amount(value, value_high, unit, currency)
@@ -383,13 +381,25 @@ def _followed_by_plural(text: str, position: int) -> bool:
     return word not in _NOT_COUNTED and (word.endswith("s") or word == "people")
 
 
+class _Range(NamedTuple):
+    low: float
+    high: float
+    end: int
+    scaled: bool
+    currency: str | None
+    unit: str | None
+
+
+_SCORE = "score"
+
+
 def _range_after(
     text: str, start: int, position: int, low: float, scaled: bool
-) -> tuple[float, float, int, bool, str | None] | bool | None:
+) -> _Range | str | None:
     """The high end of "5–6 million", "RMB 3,000-4,000", "between $5 and $6 billion".
 
-    None when no range follows; False when what follows makes the number a score
-    ("2-2", "3-1") or part of a code.
+    None when no range follows; `_SCORE` when what follows makes the number a score
+    ("2-2", "3-1"), not an amount.
     """
     separator = _RANGE_SEP.match(text, position)
     if separator is None:
@@ -412,9 +422,9 @@ def _range_after(
         low *= factor
         scaled = True
     if high <= low:
-        return False if word not in {"to", "and"} and not scaled else None
+        return _SCORE if word not in {"to", "and"} and not scaled else None
     currency = CURRENCY_PREFIXES[second.group("cur")] if second.group("cur") else None
-    return low, high, end, scaled, currency, unit
+    return _Range(low, high, end, scaled, currency, unit)
 
 
 def _amount_suffix(text: str, end: int, amount: Amount, scaled: bool) -> tuple[Amount, int]:
@@ -447,27 +457,27 @@ def _per_suffix(text: str, end: int, amount: Amount) -> tuple[Amount, int]:
 # ---------------------------------------------------------------------------
 # Qualifiers
 
+_QUALIFIER_WORDS: tuple[tuple[Qualifier, str], ...] = (
+    ("nearly", r"nearly|almost|close\s+to|just\s+(?:under|below|shy\s+of)|nigh\s+on"),
+    (
+        "over",
+        r"more\s+than|over|above|exceed(?:ed|ing|s)?|in\s+excess\s+of|at\s+least|"
+        r"upwards\s+of|north\s+of|no\s+(?:less|fewer)\s+than|not\s+less\s+than|"
+        r"topp(?:ed|ing)|tops|surpass(?:ed|ing|es)?|beyond|over\s+than|just\s+over",
+    ),
+    (
+        "under",
+        r"less\s+than|fewer\s+than|under|below|up\s+to|at\s+most|no\s+more\s+than|"
+        r"not\s+more\s+than|as\s+(?:many|much)\s+as|a\s+maximum\s+of|south\s+of",
+    ),
+    (
+        "about",
+        r"about|around|approximately|approx\.|roughly|circa|c\.|ca\.|some|"
+        r"an\s+estimated|estimated|an\s+approximate|or\s+so",
+    ),
+)
 _QUALIFIER_BEFORE: tuple[tuple[Qualifier, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rf"\b(?:{pattern})\s*$", re.IGNORECASE))
-    for name, pattern in (
-        ("nearly", r"nearly|almost|close\s+to|just\s+(?:under|below|shy\s+of)|nigh\s+on"),
-        (
-            "over",
-            r"more\s+than|over|above|exceed(?:ed|ing|s)?|in\s+excess\s+of|at\s+least|"
-            r"upwards\s+of|north\s+of|no\s+(?:less|fewer)\s+than|not\s+less\s+than|"
-            r"topp(?:ed|ing)|tops|surpass(?:ed|ing|es)?|beyond|over\s+than|just\s+over",
-        ),
-        (
-            "under",
-            r"less\s+than|fewer\s+than|under|below|up\s+to|at\s+most|no\s+more\s+than|"
-            r"not\s+more\s+than|as\s+(?:many|much)\s+as|a\s+maximum\s+of|south\s+of",
-        ),
-        (
-            "about",
-            r"about|around|approximately|approx\.|roughly|circa|c\.|ca\.|some|"
-            r"an\s+estimated|estimated|an\s+approximate|or\s+so",
-        ),
-    )
+    (name, re.compile(rf"\b(?:{pattern})\s*$", re.IGNORECASE)) for name, pattern in _QUALIFIER_WORDS
 )
 _QUALIFIER_AFTER: tuple[tuple[Qualifier, re.Pattern[str]], ...] = (
     (
@@ -552,24 +562,39 @@ _MONTH_YEAR = rf"(?P<mname>{_MONTH_NAMES})\s+(?:of\s+)?(?P<myear>{_YEAR4})"
 _AS_OF = r"(?:as\s+(?:of|at)|by|on|through|until|till|at)"
 _END_OF = r"(?:(?:as\s+(?:of|at)\s+|by\s+|at\s+)?the\s+end\s+of)"
 
+_ENDED = r"\s+end(?:ed|ing)\s+(?P<date>" + _DATE + ")"
+_OF_YEAR = rf"(?:\s+(?:of\s+)?(?:{_FISCAL}\s*)?(?P<year>{_YEAR}))?"
+_SHORT_YEAR = rf"(?:\s*(?:{_FISCAL}\s*)?(?P<year>{_YEAR4}|'\d{{2}}|’\d{{2}})|\b)"
+_YEAR_AFTER = (
+    r"\b(?:in|for|during|throughout|by|of|over)\s+"
+    r"(?:the\s+(?:full\s+|whole\s+|calendar\s+)?year\s+|calendar\s+)?"
+    rf"(?P<year>{_YEAR4})\b(?!\s*[-–/]\s*\d)"
+)
+_RELATIVE = (
+    r"\b(?:so\s+far\s+)?(?P<which>this|last|next|the\s+current|the\s+previous|the\s+past)\s+"
+    r"(?P<what>year|quarter|month)\b"
+)
 _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern, re.IGNORECASE))
     for kind, pattern in (
-        ("quarter_ended", rf"\b(?:quarter|three[\s-]months?(?:\s+period)?)\s+end(?:ed|ing)\s+(?P<date>{_DATE})"),
-        ("half_ended", rf"\b(?:six[\s-]months?(?:\s+period)?|half[\s-]year)\s+end(?:ed|ing)\s+(?P<date>{_DATE})"),
-        ("year_ended", rf"\b(?:(?:fiscal|financial)\s+)?(?:year|twelve[\s-]months|12[\s-]months)\s+end(?:ed|ing)\s+(?P<date>{_DATE})"),
+        ("quarter_ended", r"\b(?:quarter|three[\s-]months?(?:\s+period)?)" + _ENDED),
+        ("half_ended", r"\b(?:six[\s-]months?(?:\s+period)?|half[\s-]year)" + _ENDED),
+        (
+            "year_ended",
+            r"\b(?:(?:fiscal|financial)\s+)?(?:year|twelve[\s-]months|12[\s-]months)" + _ENDED,
+        ),
         ("end_month", rf"\b{_END_OF}\s+{_MONTH_YEAR}"),
         ("as_of_date", rf"\b{_AS_OF}\s+(?P<date>{_DATE})"),
         ("as_of_month", rf"\bas\s+(?:of|at)\s+{_MONTH_YEAR}"),
-        ("quarter", rf"\b(?:the\s+)?{_QUARTER_WORD}[\s-]quarter(?:\s+(?:of\s+)?(?:{_FISCAL}\s*)?(?P<year>{_YEAR}))?"),
+        ("quarter", rf"\b(?:the\s+)?{_QUARTER_WORD}[\s-]quarter{_OF_YEAR}"),
         ("quarter", rf"\b(?P<year>{_YEAR4})\s+{_QUARTER_WORD}[\s-]quarter"),
-        ("quarter", rf"\b(?-i:Q)(?P<q>[1-4])(?:\s*(?:{_FISCAL}\s*)?(?P<year>{_YEAR4}|'\d{{2}}|’\d{{2}})|\b)"),
+        ("quarter", rf"\b(?-i:Q)(?P<q>[1-4]){_SHORT_YEAR}"),
         ("quarter", rf"(?<![A-Za-z0-9])(?-i:FY)?(?P<year>{_YEAR4})\s?(?-i:Q)(?P<q>[1-4])\b"),
         ("quarter", r"(?<![A-Za-z0-9])(?-i:FY)?(?P<year>\d{2})(?-i:Q)(?P<q>[1-4])\b"),
         ("quarter", r"\b(?P<q>[1-4])(?-i:Q)\s?(?P<year>(?:19|20)\d{2}|\d{2})\b"),
         ("quarter", rf"(?P<year>{_YEAR4})年第(?P<qc>[一二三四])季度"),
-        ("half", rf"\b(?:the\s+)?{_HALF_WORD}[\s-]half(?:\s+(?:of\s+)?(?:{_FISCAL}\s*)?(?P<year>{_YEAR}))?"),
-        ("half", rf"\b(?-i:H)(?P<h>[12])(?:\s*(?:{_FISCAL}\s*)?(?P<year>{_YEAR4}|'\d{{2}}|’\d{{2}})|\b)"),
+        ("half", rf"\b(?:the\s+)?{_HALF_WORD}[\s-]half{_OF_YEAR}"),
+        ("half", rf"\b(?-i:H)(?P<h>[12]){_SHORT_YEAR}"),
         ("half", r"\b(?P<h>[12])(?-i:H)\s?(?P<year>(?:19|20)\d{2}|\d{2})\b"),
         ("half", rf"\b(?P<year>{_YEAR4})\s?(?-i:H)(?P<h>[12])\b"),
         ("half", rf"(?P<year>{_YEAR4})年(?P<hc>[上下])半年"),
@@ -577,13 +602,13 @@ _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("fiscal", rf"\b(?:fiscal|financial)(?:\s+year)?\s+(?P<year>{_YEAR4})\b"),
         ("month", rf"\b(?:in|for|during|of|throughout)\s+{_MONTH_YEAR}"),
         ("end_year", rf"\b{_END_OF}\s+(?P<year>{_YEAR4})\b"),
-        ("year", rf"\b(?:in|for|during|throughout|by|of|over)\s+(?:the\s+(?:full\s+|whole\s+|calendar\s+)?year\s+|calendar\s+)?(?P<year>{_YEAR4})\b(?!\s*[-–/]\s*\d)"),
+        ("year", _YEAR_AFTER),
         ("year", rf"\b(?:full[\s-]year|calendar[\s-]year|calendar)\s+(?P<year>{_YEAR4})\b"),
         ("year", rf"(?P<year>{_YEAR4})年(?!\d)"),
-        ("relative", r"\b(?:so\s+far\s+)?(?P<which>this|last|next|the\s+current|the\s+previous|the\s+past)\s+(?P<what>year|quarter|month)\b"),
+        ("relative", _RELATIVE),
         ("relative", r"\b(?P<what>year)[\s-]to[\s-]date\b"),
     )
-)  # fmt: skip
+)
 _CJK_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "上": 1, "下": 2}
 # "up 5% from the same period last year": the year named is the comparison, not the period.
 _COMPARISON_BEFORE = re.compile(
@@ -615,7 +640,7 @@ def find_periods(text: str, reference: dt.date | None) -> list[PeriodMatch]:
 
 
 def parse_period(text: str, reference: dt.date | None) -> str | None:
-    """The first period `text` names: "Q2 2024" -> "2024-Q2", "as of June 30, 2024" -> "2024-06-30"."""
+    """The first period `text` names: "Q2 2024" -> "2024-Q2", "as of June 30" -> "2024-06-30"."""
     periods = find_periods(text, reference)
     return periods[0].period if periods else None
 
@@ -631,13 +656,8 @@ def _year_of(text: str | None) -> int | None:
 
 
 def _date_of(text: str) -> dt.date | None:
-    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    if numeric:
-        try:
-            return dt.date(int(numeric[3]), int(numeric[1]), int(numeric[2]))
-        except ValueError:
-            return None
-    return resolve_date_text(text, None)
+    dates = find_dates(text)
+    return dates[0].resolve(None) if dates else None
 
 
 def _month_number(name: str) -> int | None:
@@ -670,13 +690,13 @@ def _period_of(
         return date.isoformat(), date
     if kind in {"end_month", "as_of_month", "month"}:
         month = _month_number(groups["mname"])
-        year = int(groups["myear"])
+        month_year = int(groups["myear"])
         if month is None:
             return None
         if kind == "end_month":
-            end = _month_end(year, month)
+            end = _month_end(month_year, month)
             return end.isoformat(), end
-        return f"{year}-{month:02d}", None
+        return f"{month_year}-{month:02d}", None
     if kind == "quarter":
         if groups.get("qc"):
             quarter = _CJK_NUMERALS[groups["qc"]]
@@ -685,12 +705,10 @@ def _period_of(
         else:
             quarter = _ORDINAL_PARTS[groups["qw"].lower()]
         year = _year_of(groups.get("year"))
-        if year is None:
-            if reference is None:
-                return None
+        if year is None and reference is not None:
             current = _quarter_of(reference.month)
             year = reference.year if quarter <= current else reference.year - 1
-        return f"{year}-Q{quarter}", None
+        return None if year is None else (f"{year}-Q{quarter}", None)
     if kind == "half":
         if groups.get("hc"):
             half = _CJK_NUMERALS[groups["hc"]]
@@ -699,14 +717,11 @@ def _period_of(
         else:
             half = 1 if groups["hw"].lower() in {"first", "1st"} else 2
         year = _year_of(groups.get("year"))
-        if year is None:
-            if reference is None:
-                return None
+        if year is None and reference is not None:
             year = reference.year if half == 1 or reference.month > 6 else reference.year - 1
-        return f"{year}-H{half}", None
+        return None if year is None else (f"{year}-H{half}", None)
     if kind == "fiscal":
-        year = _year_of(groups["year"])
-        return f"{year}-FY", None
+        return f"{_year_of(groups['year'])}-FY", None
     if kind in {"year", "end_year"}:
         return groups["year"], None
     if kind == "relative":
@@ -769,7 +784,10 @@ _DOWN_VERBS = (
     r"shrinks|contracted|contracts|lower|dipped|dips|eased|eases|lost|loses|cut|cuts|reduced|"
     r"reduces|slowed|retreated|slashed"
 )
-_UP_NOUNS = r"increase|increases|rise|growth|gain|jump|surge|climb|expansion|improvement|uptick|boost|hike|upturn"
+_UP_NOUNS = (
+    r"increase|increases|rise|growth|gain|jump|surge|climb|expansion|improvement|uptick|boost|"
+    r"hike|upturn"
+)
 _DOWN_NOUNS = (
     r"decrease|decline|drop|fall|reduction|contraction|slump|plunge|dip|cut|loss|slide|downturn"
 )
@@ -781,11 +799,15 @@ _CHANGE_QUAL = (
     r"(?:(?:more\s+than|over|about|nearly|almost|around|approximately|roughly|some|just\s+over|"
     r"just\s+under|less\s+than|close\s+to|an?\s+estimated|a\s+further|another|an\s+additional)\s+)?"
 )
-_ADVERBS = r"(?:\s+(?:sharply|significantly|slightly|strongly|steadily|substantially|by|a\s+further|further|another|an\s+additional|only|just|roughly|nearly|almost|about|some))*"
+_ADVERBS = (
+    r"(?:\s+(?:sharply|significantly|slightly|strongly|steadily|substantially|by|a\s+further|"
+    r"further|another|an\s+additional|only|just|roughly|nearly|almost|about|some))*"
+)
 _BASIS_BODY = (
     r"(?:year[\s-]*(?:on|over)[\s-]*year|y-?o-?y|y/y|"
     r"(?:from|over|compared\s+(?:with|to)|versus|vs\.?|against|than)\s+(?:the\s+)?"
-    r"(?:(?:same|corresponding|year-earlier|year-ago)\s+(?:period|quarter|month|time)(?:\s+(?:of|in))?\s*)?"
+    r"(?:(?:same|corresponding|year-earlier|year-ago)\s+(?:period|quarter|month|time)"
+    r"(?:\s+(?:of|in))?\s*)?"
     r"(?:a\s+year\s+(?:earlier|ago|before)|last\s+year|the\s+previous\s+year|the\s+prior\s+year|"
     r"a\s+year-?(?:earlier|ago)|year-?(?:earlier|ago)(?:\s+(?:period|quarter|levels?))?|"
     r"(?:19|20)\d{2}|the\s+(?:previous|prior|preceding|last)\s+(?:quarter|month)|"
@@ -807,16 +829,19 @@ _CHANGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"\b(?P<dir>{_UP_VERBS}|{_DOWN_VERBS}){_ADVERBS}\s+{_CHANGE_QUAL}{_CHANGE_PCT}"
         rf"(?:\s*,?\s*{_basis('basis')})?",
         # "increased year-on-year by 20%"
-        rf"\b(?P<dir>{_UP_VERBS}|{_DOWN_VERBS})\s+{_basis('basis')}\s+(?:by\s+)?{_CHANGE_QUAL}{_CHANGE_PCT}",
-        # "a year-on-year increase of 20.7%", "growth of 25.6%", "an increase of 5% quarter-on-quarter"
-        rf"\b(?:an?\s+)?(?:{_basis('basis')}\s+)?(?P<dirn>{_UP_NOUNS}|{_DOWN_NOUNS})\s+(?:rate\s+)?of\s+"
+        rf"\b(?P<dir>{_UP_VERBS}|{_DOWN_VERBS})\s+{_basis('basis')}\s+(?:by\s+)?"
+        rf"{_CHANGE_QUAL}{_CHANGE_PCT}",
+        # "a year-on-year increase of 20.7%", "growth of 25.6%", "an increase of 5% q-o-q"
+        rf"\b(?:an?\s+)?(?:{_basis('basis')}\s+)?(?P<dirn>{_UP_NOUNS}|{_DOWN_NOUNS})\s+"
+        r"(?:rate\s+)?of\s+"
         rf"{_CHANGE_QUAL}{_CHANGE_PCT}(?:\s*,?\s*{_basis('basis2')})?",
         # "a 5% increase", "a 20% year-on-year decline", "5% higher than a year earlier"
         rf"\b(?:an?\s+)?{_CHANGE_QUAL}{_CHANGE_PCT}\s+(?:{_basis('basis')}\s+)?"
         rf"(?P<dirn>{_UP_NOUNS}|{_DOWN_NOUNS}|higher|lower)\b(?:\s*,?\s*{_basis('basis2')})?",
-        # "doubled", "more than tripled year-on-year"
-        rf"\b(?P<mult>doubled|doubling|tripled|tripling|trebled|quadrupled|halved|halving)"
-        rf"(?:\s+{_basis('basis')})?",
+        # "doubled", "more than tripled year-on-year", "up 15-fold"
+        rf"\b(?:(?:{_UP_VERBS})\s+)?(?:(?:more\s+than|nearly|almost|about|roughly)\s+)?"
+        rf"(?P<mult>doubled|doubling|tripled|tripling|trebled|quadrupled|halved|halving|"
+        rf"(?P<fold>\d+(?:\.\d+)?)[-\s]fold)(?:\s+{_basis('basis')})?",
     )
 )
 _MULTIPLES = {"doubled": 100.0, "doubling": 100.0, "tripled": 200.0, "tripling": 200.0,
@@ -855,6 +880,9 @@ def find_changes(text: str) -> list[ChangeMatch]:
 def _change_of(match: re.Match[str]) -> ChangeMatch | None:
     groups = match.groupdict()
     basis = _basis_of(groups.get("basis") or groups.get("basis2"))
+    if groups.get("fold"):
+        factor = float(groups["fold"])
+        return ChangeMatch(match.start(), match.end(), (factor - 1) * 100, basis)
     if groups.get("mult"):
         return ChangeMatch(match.start(), match.end(), _MULTIPLES[groups["mult"].lower()], basis)
     direction = (groups.get("dir") or groups.get("dirn") or "").lower()

@@ -3,9 +3,8 @@
 `RELATIONS` is the one place the vocabulary of `facts.relation` (and so of
 `v_relations.relation`) is written down. This module extracts the verb-based
 relations other than `met`, `holds_role` and `makes`; the clause machinery it
-uses — frames compiled to spaCy `DependencyMatcher` patterns, subjects of
-clauses, negation and hypotheticals, dates and places — is shared with
-`kb.extract.meetings`.
+uses — frames matched on the dependency parse, subjects of clauses, negation
+and hypotheticals, dates and places — is shared with `kb.extract.meetings`.
 
 A *frame* says how a relation is written: a verb and where its object is ("A
 sued B", "A invested in B", "A filed a lawsuit against B", "B was acquired by
@@ -49,9 +48,9 @@ PLACES = frozenset({"GPE", "LOC", "FAC", "ORG"})
 
 SUBJECT_DEPS = frozenset({"nsubj"})
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
-# Clauses that inherit their subject from the clause they hang on.
 # The parser attaches "to" of a recipient as `dative` ("supplies chips to B").
-PREP_DEPS = ["prep", "dative"]
+PREP_DEPS = ("prep", "dative")
+# Clauses that inherit their subject from the clause they hang on.
 SUBJECT_INHERITING_DEPS = frozenset({"xcomp", "advcl", "conj", "pcomp", "prep", "acomp"})
 MODAL_AUXILIARIES = frozenset(
     {"will", "would", "could", "may", "might", "should", "shall", "can", "'ll", "wo", "ca", "must"}
@@ -77,7 +76,7 @@ HYPOTHETICAL_EVENT_GOVERNORS = frozenset(
     {
         "plan", "expect", "seek", "schedule", "propose", "arrange", "request", "want",
         "consider", "postpone", "delay", "suggest", "demand", "urge", "offer", "prepare",
-        "set", "discuss", "mull", "hope", "need", "push", "call",
+        "set", "discuss", "mull", "hope", "need", "push",
     }
 )  # fmt: skip
 # Verbs of saying: a that-clause under them is still asserted ("said he met B").
@@ -102,6 +101,10 @@ UNREAL_HEAD_NOUNS = frozenset(
     }
 )  # fmt: skip
 NEGATED_NOUN_MODIFIERS = frozenset({"cancelled", "canceled", "aborted", "scrapped"})
+
+# A participant named by a pronoun or a title is less certain than one named outright.
+INFERRED_REFERENCES = frozenset({"pronoun", "title"})
+COREFERENCE_DISCOUNT = 0.9
 
 PLACE_NOUNS = frozenset(
     {
@@ -142,7 +145,7 @@ class VerbFrame:
     object_dep: str = "dobj"
     passive: bool = False  # also "B was <verb>ed by A"
     reciprocal: bool = False  # also "A and B <verb>ed"
-    forms: tuple[str, ...] = ()  # match these word forms instead of lemmas
+    forms: tuple[str, ...] = ()  # word forms matched as written, besides the lemmas
     object_owner: bool = False  # "A visited B's factory" -> B
     prep_on_object: bool = False  # "A toured the plant with B": the prep hangs on the object
 
@@ -166,7 +169,7 @@ class NounFrame:
 class Participants:
     """One matched statement: who acts, on whom, and the tokens that anchor it."""
 
-    frame: VerbFrame | NounFrame
+    frame: Frame
     subjects: list[Token]
     objects: list[Token]
     anchors: list[Token]  # trigger words whose modifiers give modality, date and place
@@ -625,17 +628,17 @@ def facts_from(
     frame = found.frame
     resolve = resolve or resolve_participant
     if found.symmetric_group:
-        group = _resolved(found.subjects, frame.subject_labels, index, frame, resolve)
+        group = _resolved(found.subjects, frame.subject_labels, index, resolve)
         pairs = list(combinations(group, 2))
     else:
-        subjects = _resolved(found.subjects, frame.subject_labels, index, frame, resolve)
+        subjects = _resolved(found.subjects, frame.subject_labels, index, resolve)
         keys = {s.entity.key for s in subjects}
         objects = [
             o
             for token in found.objects
             if (o := resolve(token, frame.object_labels, index, keys)) is not None
         ]
-        if not objects and getattr(frame, "object_owner", False):
+        if not objects and frame.object_owner:
             objects = [
                 o
                 for token in found.objects
@@ -663,8 +666,16 @@ def facts_from(
             modality=modality,
             evidence=evidence_of([subject, obj], sentence),
             extractor=found.extractor,
-            confidence=found.confidence if found.confidence is not None else frame.confidence,
+            confidence=_confidence(found, subject, obj),
         )
+
+
+def _confidence(found: Participants, *referents: Referent) -> float:
+    """The statement's confidence, lowered for each participant found through a
+    pronoun or a title rather than a name."""
+    base = found.confidence if found.confidence is not None else found.frame.confidence
+    inferred = sum(1 for r in referents if r.via in INFERRED_REFERENCES)
+    return round(base * COREFERENCE_DISCOUNT**inferred, 3)
 
 
 def resolve_participant(
@@ -677,7 +688,6 @@ def _resolved(
     tokens: Sequence[Token],
     labels: frozenset[str],
     index: MentionIndex,
-    frame: Frame,
     resolve: Callable[[Token, frozenset[str], MentionIndex, set[str]], Referent | None],
 ) -> list[Referent]:
     found: list[Referent] = []
@@ -737,25 +747,25 @@ def best_facts(facts: Iterable[FactRecord]) -> Iterator[FactRecord]:
 # ---------------------------------------------------------------------------
 # The relation frames
 
-_PARTY = PARTIES
 RELATION_FRAMES: tuple[Frame, ...] = (
     # partners_with
     VerbFrame("partners_with", "dep_partner", ("partner", "collaborate", "cooperate", "ally"),
-              _PARTY, _PARTY, 0.8, preps=("with",), reciprocal=True),
-    VerbFrame("partners_with", "dep_team_up", ("team",), _PARTY, _PARTY, 0.8,
+              PARTIES, PARTIES, 0.8, preps=("with",), reciprocal=True),
+    VerbFrame("partners_with", "dep_team_up", ("team",), PARTIES, PARTIES, 0.8,
               preps=("with",), particle="up", reciprocal=True),
     VerbFrame("partners_with", "dep_sign_deal",
               ("sign", "strike", "ink", "form", "forge", "seal", "reach", "enter", "establish"),
-              _PARTY, _PARTY, 0.75, preps=("with",),
+              PARTIES, PARTIES, 0.75, preps=("with",),
               light_nouns=("partnership", "agreement", "deal", "alliance", "collaboration",
                            "pact", "venture", "memorandum", "contract")),
     NounFrame("partners_with", "noun_partnership",
               ("partnership", "collaboration", "alliance", "cooperation", "venture"),
-              _PARTY, _PARTY, 0.7, preps=("with",), between=True),
+              PARTIES, PARTIES, 0.7, preps=("with",), between=True),
     # supplies
     VerbFrame("supplies", "dep_supply", ("supply",), COMPANIES, COMPANIES, 0.85,
               passive=True),
-    VerbFrame("supplies", "dep_supply_to", ("supply", "provide", "deliver", "sell", "ship"),
+    # Not "sell"/"provide": "sold its unit to B", "provided funding to B" are no supply.
+    VerbFrame("supplies", "dep_supply_to", ("supply", "ship"),
               COMPANIES, COMPANIES, 0.75, preps=("to", "for"), object_owner=True),
     NounFrame("supplies", "noun_supplier", ("supplier", "provider", "vendor"),
               COMPANIES, COMPANIES, 0.7, preps=("to", "for", "of")),

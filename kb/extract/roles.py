@@ -30,7 +30,13 @@ from kb.resolve.index import MentionIndex, Placed
 from kb.resolve.places import is_demonym_like, place_for_demonym
 from kb.resolve.spans import is_possessive
 from kb.resolve.title_groups import TitleGroup, find_title_groups
-from kb.resolve.titles import LEAVING_VERBS, is_context_title, is_gpe_title, is_political
+from kb.resolve.titles import (
+    FORMER_MODIFIERS,
+    LEAVING_VERBS,
+    is_context_title,
+    is_gpe_title,
+    is_political,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -110,8 +116,9 @@ class _RoleFinder:
         owner = self._owner_before(group.start)
         while owner is not None:
             org = self._org_for(owner, group.titles)
+            status = "former" if self._former_before(owner.start) else None
             if org is not None:
-                hits += self._hits(person, org, group, "prefix")
+                hits += self._hits(person, org, group, "prefix", status)
             owner = self._coordinated_before(owner)
         if hits:
             return hits
@@ -208,6 +215,13 @@ class _RoleFinder:
         if start > 0 and is_possessive(self.doc[start - 1]):
             return self.index.ending_at(start - 1)
         return None if possessive_only else self.index.ending_at(start)
+
+    def _former_before(self, start: int) -> bool:
+        """ "Former Acme CEO Jane Doe", "ex-Acme boss": the status word precedes the owner."""
+        doc, i = self.doc, start - 1
+        if i >= 0 and doc[i].text == "-":
+            i -= 1
+        return i >= 0 and doc[i].lower_ in FORMER_MODIFIERS
 
     def _coordinated_before(self, owner: Placed) -> Placed | None:
         """ "Acme and Beta coach": the other owner joined by "and" or a comma."""

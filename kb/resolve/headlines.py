@@ -7,46 +7,56 @@ sentences use; pieces of a long span that match are kept, the rest dropped.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
 from typing import TYPE_CHECKING
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from kb.resolve.linking import Candidate
 from kb.resolve.names import fold
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from spacy.tokens import Doc
 
 HEADLINE_SHARE = 0.8
 MIN_HEADLINE_WORDS = 3
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 
 def headline_tokens(doc: Doc) -> frozenset[int]:
     """Indices of tokens in Title-Case lines without final punctuation, or ALL-CAPS sentences."""
-    text = doc.text
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-    lines: dict[int, list[int]] = {}
-    for tok in doc:
-        lines.setdefault(bisect_right(line_starts, tok.idx) - 1, []).append(tok.i)
     found: set[int] = set()
-    for indices in lines.values():
-        line = text[doc[indices[0]].idx : doc[indices[-1]].idx + len(doc[indices[-1]])]
-        if not line.rstrip("\"'”’ ").endswith((".", "!", "?")) and _share(
-            doc, indices, str.istitle
-        ):
-            found.update(indices)
-    for sent in doc.sents:
-        if _share(doc, range(sent.start, sent.end), str.isupper):
-            found.update(range(sent.start, sent.end))
+    offset = 0
+    for line in doc.text.split("\n"):
+        stripped = line.rstrip("\"'”’ \t")
+        if stripped and not stripped.endswith((".", "!", "?")) and _share(line, _is_capitalized):
+            found.update(_tokens_in(doc, offset, offset + len(line)))
+        elif stripped:
+            for match in _SENTENCE.finditer(line):
+                if _share(match.group(), str.isupper):
+                    found.update(_tokens_in(doc, offset + match.start(), offset + match.end()))
+        offset += len(line) + 1
     return frozenset(found)
 
 
-def _share(doc: Doc, indices: Iterable[int], test: Callable[[str], bool]) -> bool:
-    words = [doc[i].text for i in indices if doc[i].is_alpha and len(doc[i]) > 2]
-    words = [w for w in words if not doc.vocab[w.lower()].is_stop] or words
-    hits = sum(1 for w in words if test(w) or w.isupper())
-    return len(words) >= MIN_HEADLINE_WORDS and hits >= HEADLINE_SHARE * len(words)
+def _is_capitalized(word: str) -> bool:
+    return word[0].isupper()
+
+
+def _share(text: str, test: Callable[[str], bool]) -> bool:
+    """Do most longer non-stop words of `text` pass `test`?"""
+    words = _WORD.findall(text)
+    content = [w for w in words if w.lower() not in STOP_WORDS] or words
+    hits = sum(1 for w in content if test(w))
+    return len(content) >= MIN_HEADLINE_WORDS and hits >= HEADLINE_SHARE * len(content)
+
+
+def _tokens_in(doc: Doc, start: int, end: int) -> range:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return range(span.start, span.end) if span is not None else range(0)
 
 
 def resegment(

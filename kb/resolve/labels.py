@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from kb.resolve.linking import Candidate
+from kb.resolve.places import is_demonym_like
 from kb.resolve.names import LEGAL_SUFFIXES, fold, is_person_shaped, normalize_key
 from kb.resolve.spans import is_possessive
 from kb.resolve.titles import is_gpe_title
@@ -127,7 +128,9 @@ class _LabelContext:
         if follower is None:
             return None
         kind, group, other = follower
-        is_place = cand.label in PLACE_LABELS or fold(cand.text) in self.places
+        is_place = fold(cand.text) in self.places or cand.label in {"GPE", "LOC"}
+        if cand.label == "NORP":
+            is_place = is_demonym_like(cand.text)
         if kind == "title" and other.label == "PERSON":
             if group is not None and is_place and all(is_gpe_title(t) for t in group.titles):
                 return ""
@@ -162,6 +165,9 @@ class _LabelContext:
         k += 1
         while k < len(doc) and doc[k].lower_ in {"the", "a", "an", "its", "former", "then"}:
             k += 1
+        owner = self.starts.get(k)
+        if owner is not None and owner.end < len(doc) and is_possessive(doc[owner.end]):
+            k = owner.end + 1
         return k in self.title_starts
 
     def _lone_person(self, cand: Candidate) -> str | None:

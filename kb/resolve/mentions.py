@@ -111,8 +111,7 @@ def _is_loose_name_token(tok: Token, taken: set[int]) -> bool:
 def _with_products(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """Add product mentions found by patterns; split off a known brand ("Acme X5" -> Acme)."""
     org_names = {fold(c.text) for c in cands if c.label in {"ORG", OWNER}}
-    org_tokens = {i for c in cands if c.label in {"ORG", OWNER} for i in range(c.start, c.end)}
-    org_tokens |= {t.i for t in doc if fold(t.text) in org_names}
+    org_tokens = _KnownOrgTokens(doc, cands, org_names)
     products: list[Candidate] = []
     brands: list[Candidate] = []
     for span in find_product_spans(doc, org_tokens):
@@ -138,6 +137,20 @@ def _with_products(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
             if left:
                 kept.append(left)
     return kept + brands + products
+
+
+class _KnownOrgTokens:
+    """Tokens inside ORG names, or spelled like a one-word ORG named elsewhere in the article."""
+
+    def __init__(self, doc: Doc, cands: list[Candidate], org_names: set[str]):
+        self.doc = doc
+        self.names = org_names
+        self.tokens = {i for c in cands if c.label in {"ORG", OWNER} for i in range(c.start, c.end)}
+
+    def __contains__(self, i: object) -> bool:
+        if not isinstance(i, int):
+            return False
+        return i in self.tokens or fold(self.doc[i].text) in self.names
 
 
 def _known_brand_end(doc: Doc, start: int, model_start: int, org_names: set[str]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kb.resolve.titles import (
     PERSONAL_HONORIFICS,
@@ -70,6 +71,7 @@ _SPACES = re.compile(r"\s+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefolded, accent-free, straight-quoted text with single spaces."""
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
@@ -116,9 +118,14 @@ def _strip_final_period(text: str) -> str:
 
 def name_tokens(text: str) -> list[str]:
     """Words of a name for comparison: folded, split on spaces and hyphens."""
+    return list(_name_tokens(text))
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(text: str) -> tuple[str, ...]:
     folded = _KEY_PUNCT.sub(" ", fold(_strip_possessive(text.strip())))
     folded = _NON_DIGIT_PERIOD.sub("", folded).replace("-", " ").replace("&", " & ")
-    return folded.split()
+    return tuple(folded.split())
 
 
 def strip_legal_suffixes(tokens: Sequence[str]) -> list[str]:

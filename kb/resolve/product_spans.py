@@ -18,7 +18,7 @@ from kb.resolve.names import MONTHS_AND_DAYS, fold
 from kb.resolve.titles import PERSONAL_HONORIFICS, TITLE_WORDS
 
 if TYPE_CHECKING:
-    from collections.abc import Set
+    from collections.abc import Container, Iterator
 
     from spacy.tokens import Doc, Token
     from spacy.vocab import Vocab
@@ -78,6 +78,8 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _SCALE_WORDS = {"million", "billion", "thousand", "trillion", "percent", "%", "per", "-", "–", ":"}
 _NUMERIC_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
 _PLACE_ENTS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME"}
+_ANCHOR_WORDS = DEVICE_WORDS | {"Model"}
+_WINDOW_BEFORE, _WINDOW_AFTER = 3, 7
 _PRODUCT_DETERMINERS = {"the", "its", "their", "his", "her", "a", "new", "latest", "'s", "’s"}
 _COORDINATORS = {"and", ",", "or", "&"}
 
@@ -126,11 +128,11 @@ def product_matcher(vocab: Vocab) -> Matcher:
     return matcher
 
 
-def find_product_spans(doc: Doc, org_tokens: Set[int]) -> list[ProductSpan]:
-    """Product names in `doc`; `org_tokens` are tokens of ORG mentions (known brands)."""
+def find_product_spans(doc: Doc, org_tokens: Container[int]) -> list[ProductSpan]:
+    """Product names in `doc`; `org_tokens` holds tokens of known organizations (brands)."""
     found = []
     lone = []
-    for match_id, start, end in product_matcher(doc.vocab)(doc):
+    for match_id, start, end in _matches(doc):
         rule = doc.vocab.strings[match_id]
         span = _accept(doc, rule, start, end, org_tokens)
         if span is None:
@@ -141,6 +143,23 @@ def find_product_spans(doc: Doc, org_tokens: Set[int]) -> list[ProductSpan]:
     lone = [s for s in _trim_overlaps(lone) if not taken & set(range(s.start, s.end))]
     accepted += _lone_codes_in_context(doc, lone, accepted, org_tokens)
     return sorted(accepted, key=lambda s: s.start)
+
+
+def _matches(doc: Doc) -> Iterator[tuple[int, int, int]]:
+    """Matcher hits, run only around tokens a product name must contain (fast on long texts)."""
+    matcher = product_matcher(doc.vocab)
+    windows: list[list[int]] = []
+    for tok in doc:
+        text = tok.text
+        if text in _ANCHOR_WORDS or any(ch.isdigit() for ch in text):
+            start, end = max(0, tok.i - _WINDOW_BEFORE), min(len(doc), tok.i + _WINDOW_AFTER)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+    for start, end in windows:
+        for match_id, m_start, m_end in matcher(doc[start:end]):
+            yield match_id, start + m_start, start + m_end
 
 
 def _trim_overlaps(spans: list[ProductSpan]) -> list[ProductSpan]:
@@ -155,7 +174,9 @@ def _trim_overlaps(spans: list[ProductSpan]) -> list[ProductSpan]:
     return kept
 
 
-def _accept(doc: Doc, rule: str, start: int, end: int, org_tokens: Set[int]) -> ProductSpan | None:
+def _accept(
+    doc: Doc, rule: str, start: int, end: int, org_tokens: Container[int]
+) -> ProductSpan | None:
     model = next((i for i in range(start, end) if _is_model_token(doc[i], rule)), None)
     if model is None:
         return None
@@ -179,7 +200,7 @@ def _accept(doc: Doc, rule: str, start: int, end: int, org_tokens: Set[int]) -> 
     return ProductSpan(start=start, end=end, model_start=model)
 
 
-def _is_place_or_person(token: Token, org_tokens: Set[int]) -> bool:
+def _is_place_or_person(token: Token, org_tokens: Container[int]) -> bool:
     if token.i in org_tokens:
         return False
     return token.ent_type_ in _PLACE_ENTS or token.ent_type_ == "PERSON"
@@ -202,12 +223,12 @@ def _fits_context(doc: Doc, end: int) -> bool:
     return nxt.lower_ not in _SCALE_WORDS and not nxt.like_num and not glued
 
 
-def _brand_like(token: Token, org_tokens: Set[int]) -> bool:
+def _brand_like(token: Token, org_tokens: Container[int]) -> bool:
     return token.i in org_tokens or (token.pos_ == "PROPN" and not token.is_sent_start)
 
 
 def _lone_codes_in_context(
-    doc: Doc, lone: list[ProductSpan], accepted: list[ProductSpan], org_tokens: Set[int]
+    doc: Doc, lone: list[ProductSpan], accepted: list[ProductSpan], org_tokens: Container[int]
 ) -> list[ProductSpan]:
     """Keep a bare code ("S24") only where the text treats it as a product."""
     kept: list[ProductSpan] = []
@@ -223,7 +244,7 @@ def _lone_codes_in_context(
 
 
 def _lone_in_context(
-    doc: Doc, span: ProductSpan, org_tokens: Set[int], starts: set[int], ends: set[int]
+    doc: Doc, span: ProductSpan, org_tokens: Container[int], starts: set[int], ends: set[int]
 ) -> bool:
     prev = doc[span.start - 1] if span.start else None
     nxt = doc[span.end] if span.end < len(doc) else None

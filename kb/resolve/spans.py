@@ -53,7 +53,7 @@ def make_candidate(
     if start >= end:
         return None
     start_char = doc[start].idx
-    raw = doc.text[start_char : doc[end - 1].idx + len(doc[end - 1].text)]
+    raw = doc[start:end].text
     text = clean_surface(raw)
     offset = raw.find(text) if text else -1
     if offset < 0:

@@ -140,7 +140,7 @@ def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], f
             and not tok.is_stop
             and tok.i not in name_tokens
             and (not tok.ent_type_ or (tagged_ok and _is_tagged_portfolio(doc, tok)))
-            and tok.pos_ in {"NOUN", "PROPN", "ADJ"}
+            and (tok.pos_ in {"NOUN", "ADJ"} and tok.is_lower or tagged_ok and tok.pos_ != "VERB")
         )
         if not is_portfolio_word:
             break

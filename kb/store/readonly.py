@@ -66,6 +66,8 @@ VIEW_DESCRIPTIONS: dict[str, str] = {
 
 # `:name` placeholders, as SQLAlchemy's text() finds them: not `::` casts, not `a:b`.
 _NAMED_PARAM = re.compile(r"(?<![:\w\\]):([A-Za-z_]\w*)")
+_COMMENTS = r"(\s+|--[^\n]*(\n|$)|/\*.*?\*/)*"
+_ONLY_COMMENTS = re.compile(_COMMENTS + r"$", re.DOTALL)
 # Only to word the error after PostgreSQL refused a statement, never to allow one.
 _LEADING_NOISE = re.compile(r"^(\s+|--[^\n]*(\n|$)|/\*.*?\*/|\()*", re.DOTALL)
 _STATEMENT_KEYWORDS = frozenset(
@@ -425,8 +427,7 @@ def _run_postgres(
     conn.read_only = True
     try:
         _enter_reader_role(conn, timeout_s)
-        query = _inline_params(sql_text, params, conn).rstrip().rstrip(";").rstrip()
-        columns, type_oids = _describe(conn, query)
+        query, columns, type_oids = _describe(conn, _inline_params(sql_text, params, conn))
         inner_query, column_list = _typed_columns(conn, query, type_oids)
         cursor = conn.cursor(name=_ROWS_CURSOR)
         cursor.execute(
@@ -510,19 +511,43 @@ def _inline_params(sql_text: str, params: dict[str, Any], conn: psycopg.Connecti
     return _NAMED_PARAM.sub(literal, sql_text)
 
 
-def _describe(conn: psycopg.Connection[Any], query: str) -> tuple[list[str], list[int]]:
-    """Column names and type OIDs of `query`, planned as kb_reader but not run: the
-    column definition list of the run_query call needs them."""
-    cursor = conn.cursor(name=_DESCRIBE_CURSOR)
-    try:
-        cursor.execute(pg_sql.SQL(_WRAP_HEAD + query + _WRAP_TAIL))  # type: ignore[arg-type]
-    except pg_errors.SyntaxError as exc:
-        raise _pg_syntax_error(exc, query) from exc
-    description = cursor.description or []
-    cursor.close()
-    if not description:
-        raise StoreError("the query returns no columns")
-    return [column.name for column in description], [column.type_code for column in description]
+def _describe(conn: psycopg.Connection[Any], query: str) -> tuple[str, list[str], list[int]]:
+    """The query as it will run, its column names and type OIDs, planned as kb_reader but
+    not run: the column definition list of the run_query call needs them.
+
+    A ';' followed only by comments ends the statement, as in psql; PostgreSQL's parser
+    points at it (so it is a token, not text in a literal), and it is dropped.
+    """
+    for _ in range(query.count(";") + 1):
+        try:
+            with conn.transaction():  # a savepoint: the role and time limit survive a retry
+                cursor = conn.cursor(name=_DESCRIBE_CURSOR)
+                cursor.execute(pg_sql.SQL(_WRAP_HEAD + query + _WRAP_TAIL))  # type: ignore[arg-type]
+                description = cursor.description or []
+                cursor.close()
+        except pg_errors.SyntaxError as exc:
+            offset = _error_offset(exc, query)
+            if (
+                offset is None
+                or query[offset] != ";"
+                or not _ONLY_COMMENTS.match(query, offset + 1)
+            ):
+                raise _pg_syntax_error(exc, query, offset) from exc
+            query = query[:offset] + query[offset + 1 :]
+            continue
+        if not description:
+            raise StoreError("the query returns no columns")
+        return query, [c.name for c in description], [c.type_code for c in description]
+    raise StoreError("SQL error: the query could not be parsed")
+
+
+def _error_offset(exc: pg_errors.SyntaxError, query: str) -> int | None:
+    """Where in `query` the parser stopped, from the position in the DECLARE statement."""
+    position = exc.diag.statement_position
+    if not position:
+        return None
+    offset = int(position) - 1 - len(f'DECLARE "{_DESCRIBE_CURSOR}" CURSOR FOR {_WRAP_HEAD}')
+    return offset if 0 <= offset < len(query) else None
 
 
 def _typed_columns(
@@ -530,8 +555,8 @@ def _typed_columns(
 ) -> tuple[str, pg_sql.Composed]:
     """The query with its columns renamed c1..cn (a result may repeat a name) and the
     column definition list that run_query's `SETOF record` needs. Pseudo-typed columns
-    (`void` from pg_sleep(), an anonymous `record`) cannot be declared, so they come
-    back as text."""
+    (`void` from pg_sleep(), an anonymous `record`) cannot be declared: they come back
+    as text."""
     found = conn.execute(
         "SELECT format_type(u.t, NULL), coalesce(ty.typtype = 'p', true) "
         "FROM unnest(%s::oid[]) WITH ORDINALITY AS u(t, i) "
@@ -539,34 +564,28 @@ def _typed_columns(
         [type_oids],
     ).fetchall()
     names = [f"c{i}" for i in range(1, len(found) + 1)]
+    declared = ["text" if pseudo else type_name for type_name, pseudo in found]
+    # Each column is cast to the declared type: a domain (information_schema's
+    # sql_identifier) is described as its base type, and run_query checks exact types.
     select_list = ", ".join(
-        f"{name}::text" if pseudo else name for name, (_, pseudo) in zip(names, found, strict=True)
+        f"{name}::{type_name}" for name, type_name in zip(names, declared, strict=True)
     )
     inner_query = f"SELECT {select_list} FROM (\n{query}\n) AS kb_inner({', '.join(names)})"
     column_list = pg_sql.SQL(", ").join(
-        pg_sql.SQL("{} {}").format(
-            pg_sql.Identifier(name), pg_sql.SQL("text" if pseudo else type_name)
-        )
-        for name, (type_name, pseudo) in zip(names, found, strict=True)
+        pg_sql.SQL("{} {}").format(pg_sql.Identifier(name), pg_sql.SQL(type_name))
+        for name, type_name in zip(names, declared, strict=True)
     )
     return inner_query, column_list
 
 
-def _pg_syntax_error(exc: pg_errors.SyntaxError, query: str) -> Exception:
+def _pg_syntax_error(exc: pg_errors.SyntaxError, query: str, offset: int | None) -> Exception:
     """Name the usual causes of a syntax error in the wrapped query: a second statement
     or a statement that is not a query (INSERT, SET, COPY, BEGIN ...)."""
     message = _pg_message(exc)
-    if "multiple commands" in message:
+    if "multiple commands" in message or (offset is not None and query[offset] == ";"):
         return ReadOnlyViolation("read-only query: only one statement per call is allowed")
-    position = exc.diag.statement_position
-    if position:
-        prefix = f'DECLARE "{_DESCRIBE_CURSOR}" CURSOR FOR {_WRAP_HEAD}'
-        offset = int(position) - 1 - len(prefix)
-        if 0 <= offset < len(query):
-            if query[offset] == ";":
-                return ReadOnlyViolation("read-only query: only one statement per call is allowed")
-            if query[offset] == ":" and (name := _NAMED_PARAM.match(query, offset)):
-                return UsageError(f"query parameters: no value for :{name.group(1)}")
+    if offset is not None and (name := _NAMED_PARAM.match(query, offset)):
+        return UsageError(f"query parameters: no value for :{name.group(1)}")
     keyword = _first_keyword(query)
     if keyword in _STATEMENT_KEYWORDS:
         return ReadOnlyViolation(
