@@ -25,6 +25,7 @@ from typing import Any
 
 import click
 
+from kb import config
 from kb.cli_common import db_option, emit, format_option, open_engine
 
 EVIDENCE_WIDTH = 110
@@ -158,6 +159,23 @@ def evidence_excerpt(sentence: str, names: Sequence[str], width: int | None = No
     return excerpt
 
 
+def reader(db: str | None) -> Any:
+    """The store opened for reading (kb.query.reading_engine): the schema revision is
+    checked without taking SQLite's write lock, so a question does not wait for a
+    running ingest; an empty or older store is upgraded first, as by every command."""
+    from kb.query import reading_engine
+    from kb.store.open import translate_db_errors
+    from kb.store.schema import current_revision, head_revision
+
+    url = config.database_url(db)
+    engine = reading_engine(url)
+    with translate_db_errors(f"cannot open database {engine.url.render_as_string()}"):
+        current = current_revision(engine)
+    if current != head_revision():
+        open_engine(db).dispose()
+    return engine
+
+
 def _resolve(conn: Any, name: str, *, person: bool = False) -> Any:
     from kb.query import resolve_name
 
@@ -200,7 +218,7 @@ def who_met(
     from kb.query import who_met as meetings_of
 
     window = Window(since, until, min_confidence)
-    engine = open_engine(db)
+    engine = reader(db)
     with engine.connect() as conn:
         person = _resolve(conn, name, person=True)
         if summary:
@@ -264,7 +282,7 @@ def entity(name: str, limit: int, db: str | None, fmt: str) -> None:
     """One entity on one screen: type, aliases, counts, roles, meetings, products, figures.
 
     Sections: roles (held, or held at it), meetings (per person), products (made, or the
-    maker), latest figures, the entities most often named with it (in its latest 500
+    maker), latest figures, the entities most often named with it (in its latest 250
     articles), and its newest articles. JSON: one object with entity_id, name, type,
     aliases (a list), mention_count, article_count, first_seen, last_seen, a list per
     section and `totals` (rows per section before --limit). CSV: one row per item,
@@ -277,7 +295,7 @@ def entity(name: str, limit: int, db: str | None, fmt: str) -> None:
     """
     from kb.query import PROFILE_SECTIONS, entity_profile
 
-    engine = open_engine(db)
+    engine = reader(db)
     with engine.connect() as conn:
         found = _resolve(conn, name)
         profile = entity_profile(conn, found.entity_id, limit=limit)
@@ -362,7 +380,7 @@ def entities(entity_type: str | None, sort: str, limit: int, db: str | None, fmt
     """
     from kb.query import list_entities
 
-    engine = open_engine(db)
+    engine = reader(db)
     with engine.connect() as conn:
         result = list_entities(conn, entity_type=entity_type, limit=limit, sort=sort)  # type: ignore[arg-type]
     print_rows(result.columns, result.rows, fmt)
@@ -401,7 +419,7 @@ def facts(
     from kb.query import Window
     from kb.query import facts as query_facts
 
-    engine = open_engine(db)
+    engine = reader(db)
     with engine.connect() as conn:
         subject_id = _resolve(conn, subject).entity_id if subject else None
         object_id = _resolve(conn, object_).entity_id if object_ else None
@@ -442,7 +460,7 @@ def figures(
     """
     from kb.query import figures as query_figures
 
-    engine = open_engine(db)
+    engine = reader(db)
     with engine.connect() as conn:
         entity_id = _resolve(conn, entity_name).entity_id if entity_name else None
         result = query_figures(
@@ -466,7 +484,7 @@ def stats(db: str | None, fmt: str) -> None:
     """
     from kb.query import store_stats
 
-    engine = open_engine(db)
+    engine = reader(db)
     with engine.connect() as conn:
         result = store_stats(conn)
     print_rows(result.columns, result.rows, fmt)
@@ -509,7 +527,7 @@ def graph(name: str, out: Path, depth: int, max_nodes: int, db: str | None) -> N
         )
     if not out.parent.is_dir():
         raise click.BadParameter(f"folder {out.parent} does not exist", param_hint="--out")
-    engine = open_engine(db)
+    engine = reader(db)
     with engine.connect() as conn:
         person = _resolve(conn, name, person=True)
         network = meeting_graph(conn, person.entity_id, depth=depth, max_nodes=max_nodes)

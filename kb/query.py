@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Engine, bindparam, event, text
 
 from kb.errors import NotFound, UsageError
+from kb.store.engine import make_engine
 from kb.textnorm import fold
 
 EntitySort = Literal["mentions", "name", "recent"]
@@ -23,6 +24,23 @@ ENTITY_SORTS: tuple[EntitySort, ...] = ("mentions", "name", "recent")
 CANDIDATES_SHOWN = 10
 SUGGESTIONS_SHOWN = 5
 SUGGESTION_POOL_LIMIT = 50_000
+# SQLite's default page cache (2 MB) is smaller than the pages one profile of a busy
+# entity touches twice (its articles' dates); 64 MiB holds them.
+SQLITE_READ_CACHE_KIB = 65_536
+
+
+def reading_engine(url: str) -> Engine:
+    """An engine for questions. On SQLite its transactions begin DEFERRED, so a question
+    never takes (or waits for) the write lock a running ingest holds, and its page cache
+    is big enough that one profile does not read the same pages from disk twice."""
+    engine = make_engine(url, write=False)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_read_cache)
+    return engine
+
+
+def _sqlite_read_cache(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute(f"PRAGMA cache_size = -{SQLITE_READ_CACHE_KIB}")
 
 
 @dataclass(frozen=True)
@@ -100,19 +118,21 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def _prefix_condition(conn: Connection) -> str:
-    """Alias keys starting with :pattern. SQLite's GLOB is case-sensitive, so it can walk
-    the key index; folded keys hold only word characters and spaces, none of them special
-    to GLOB. PostgreSQL's LIKE needs '_' escaped (see _like_prefix)."""
+    """Alias keys matching :pattern (see _pattern). SQLite's GLOB is case-sensitive, so a
+    pattern with a fixed start walks the key index; folded keys hold only word characters
+    and spaces, none of them special to GLOB."""
     if conn.dialect.name == "sqlite":
         return "key GLOB :pattern"
     return "key LIKE :pattern ESCAPE '\\'"
 
 
-def _prefix_pattern(conn: Connection, prefix: str, *, suffix_only: bool = False) -> str:
+def _pattern(conn: Connection, glob: str) -> str:
+    """A GLOB pattern ('*' for any text) in the form _prefix_condition takes: as is for
+    SQLite, as LIKE for PostgreSQL ('_' and '%' escaped, folded keys have no other)."""
     if conn.dialect.name == "sqlite":
-        return f"* {prefix}" if suffix_only else f"{prefix}*"
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"% {escaped}" if suffix_only else f"{escaped}%"
+        return glob
+    escaped = glob.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
 
 
 def candidates_by_id(conn: Connection, entity_ids: Iterable[int]) -> list[Candidate]:
@@ -147,7 +167,7 @@ def _loose_alias_matches(conn: Connection, key: str, limit: int) -> list[int]:
             f"SELECT DISTINCT entity_id FROM entity_aliases WHERE {_prefix_condition(conn)} "
             "LIMIT :limit"
         )
-        pattern = _prefix_pattern(conn, key, suffix_only=suffix_only)
+        pattern = _pattern(conn, f"* {key}" if suffix_only else f"{key}*")
         ids.extend(row[0] for row in conn.execute(stmt, {"pattern": pattern, "limit": limit}))
     return list(dict.fromkeys(ids))
 
@@ -168,37 +188,38 @@ def _pick(
 def suggest_names(conn: Connection, name: str, limit: int = SUGGESTIONS_SHOWN) -> list[Candidate]:
     """Entities with a name within a small edit distance of NAME (typos, swapped letters).
 
-    Only aliases that start with the first letter of one of NAME's words, or have a word
-    starting with it for a one-word NAME, are compared: a typo in every first letter is
-    not found, and the pool stays small enough for a million-fact store."""
+    Only aliases of about NAME's length whose first and last words start with the same
+    letters as NAME's (in either order) are compared: a typo in a first letter is not
+    found, and the pool stays small enough for a store of a million facts."""
     keys = name_keys(name)
     if not keys:
         return []
     key = keys[0]
+    words = key.split()
     max_distance = max(1, min(3, len(key) // 4))
-    patterns = {_prefix_pattern(conn, word[0]) for word in key.split()}
-    if " " not in key:
-        patterns.add(_prefix_pattern(conn, key[0], suffix_only=True))
+    shortest, longest = max(1, len(key) - max_distance), len(key) + max_distance
+    if len(words) > 1:
+        first, last = words[0][0], words[-1][0]
+        pool_by = [f"{first}* {last}*", f"{last}* {first}*"]
+    else:
+        pool_by = [f"{key[0]}*"]
     pool: dict[str, set[int]] = {}
     stmt = text(
         f"SELECT key, entity_id FROM entity_aliases WHERE {_prefix_condition(conn)} "
         "AND length(key) BETWEEN :shortest AND :longest LIMIT :limit"
     )
-    shortest, longest = 1, len(key) + max_distance
-    for pattern in sorted(patterns):
+    for glob in pool_by:
         params = {
-            "pattern": pattern,
+            "pattern": _pattern(conn, glob),
             "shortest": shortest,
-            "longest": 10_000 if pattern.startswith(("*", "%")) else longest,
+            "longest": longest,
             "limit": SUGGESTION_POOL_LIMIT,
         }
         for alias_key, entity_id in conn.execute(stmt, params):
             pool.setdefault(alias_key, set()).add(entity_id)
     distances: dict[int, int] = {}
     for alias_key, entity_ids in pool.items():
-        words = alias_key.split()
-        options = [alias_key] + (words if " " not in key and len(words) > 1 else [])
-        distance = min(edit_distance(k, option, max_distance) for k in keys for option in options)
+        distance = min(edit_distance(k, alias_key, max_distance) for k in keys)
         if distance <= max_distance:
             for entity_id in entity_ids:
                 distances[entity_id] = min(distance, distances.get(entity_id, distance))
@@ -345,7 +366,7 @@ ENTITY_COLUMNS = (
 
 # --- one entity's profile ----------------------------------------------------------------
 
-CO_MENTION_WINDOW = 500
+CO_MENTION_WINDOW = 250
 
 
 @dataclass(frozen=True)
@@ -450,16 +471,21 @@ def products_of(conn: Connection, entity_id: int, *, limit: int = 10) -> tuple[R
 
     A big maker has hundreds of products: they are ranked by article count straight from
     the mentions index, and v_products is read for the `limit` shown."""
-    made = [
-        row[0]
-        for row in conn.execute(
-            text(
-                "SELECT DISTINCT object_id FROM facts WHERE relation = 'makes' "
-                "AND modality = 'asserted' AND subject_id = :entity_id AND object_id IS NOT NULL"
-            ),
-            {"entity_id": entity_id},
-        )
-    ]
+    # Distinct in Python: asked for DISTINCT, SQLite walks every `makes` fact in
+    # object order instead of this maker's few.
+    made = sorted(
+        {
+            row[0]
+            for row in conn.execute(
+                text(
+                    "SELECT object_id FROM facts WHERE relation = 'makes' "
+                    "AND modality = 'asserted' AND subject_id = :entity_id"
+                ),
+                {"entity_id": entity_id},
+            )
+            if row[0] is not None
+        }
+    )
     columns = "product, product_id, maker, maker_id, article_count, first_seen"
     order = " ORDER BY article_count DESC, product_id, maker_id"
     if not made:
@@ -578,24 +604,15 @@ def list_entities(
     else:
         type_filter = "WHERE e.type = :type" if kind else ""
         ranking = {
-            "mentions": "coalesce(c.n, 0) DESC, e.name, e.id",
+            "mentions": "(SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, "
+            "e.name, e.id",
             "name": "e.name, e.id",
         }[sort]
-        counts = (
-            "LEFT JOIN (SELECT entity_id, count(*) AS n FROM mentions GROUP BY entity_id) c "
-            "ON c.entity_id = e.id"
-            if sort == "mentions"
-            else ""
-        )
-        params: dict[str, Any] = {"type": kind, "limit": limit}
         ids = [
             row[0]
             for row in conn.execute(
-                text(
-                    f"SELECT e.id FROM entities e {counts} {type_filter} "
-                    f"ORDER BY {ranking} LIMIT :limit"
-                ),
-                params,
+                text(f"SELECT e.id FROM entities e {type_filter} ORDER BY {ranking} LIMIT :limit"),
+                {"type": kind, "limit": limit},
             )
         ]
     if not ids:
@@ -622,27 +639,19 @@ def _recently_seen_ids(conn: Connection, kind: str | None, limit: int) -> list[i
     seen on or after the cut-off is found with its true last date, and once they number
     `limit` or more no entity seen only earlier can be among the first `limit`. The
     cut-off moves back (more articles) until that holds or every article is in."""
-    type_join = "JOIN entities e ON e.id = m.entity_id AND e.type = :type" if kind else ""
+    # CROSS JOIN keeps SQLite from scanning every mention to avoid a sort.
+    type_join = "CROSS JOIN entities e" if kind else ""
+    type_filter = "AND e.id = m.entity_id AND e.type = :type" if kind else ""
     seen_sql = (
         "SELECT m.entity_id, max(a.published_on) AS last_seen FROM articles a "
-        f"JOIN mentions m ON m.article_id = a.id {type_join} "
-        "WHERE a.published_on >= :cutoff GROUP BY m.entity_id"
+        f"CROSS JOIN mentions m {type_join} "
+        f"WHERE m.article_id = a.id AND a.published_on >= :cutoff {type_filter} "
+        "GROUP BY m.entity_id"
     )
-    articles = limit * 4
-    while True:
-        cutoff = conn.execute(
-            text(
-                "SELECT published_on FROM articles WHERE published_on IS NOT NULL "
-                "ORDER BY published_on DESC LIMIT 1 OFFSET :offset"
-            ),
-            {"offset": articles},
-        ).scalar()
-        if cutoff is None:
-            break
+    for cutoff in _date_cutoffs(conn, limit * 4):
         seen = conn.execute(text(seen_sql), {"cutoff": cutoff, "type": kind}).all()
         if len(seen) >= limit:
             return _top_recent(conn, seen, limit)
-        articles *= 4
     type_filter = "WHERE e.type = :type" if kind else ""
     everyone = conn.execute(
         text(
@@ -653,6 +662,24 @@ def _recently_seen_ids(conn: Connection, kind: str | None, limit: int) -> list[i
         {"type": kind},
     ).all()
     return _top_recent(conn, everyone, limit)
+
+
+def _date_cutoffs(conn: Connection, articles: int, until: dt.date | None = None) -> Iterable[Any]:
+    """Publication dates that leave `articles`, 4×, 16×, … articles on or after them
+    (and on or before `until`), newest first; stops once that would be every article."""
+    bound = "AND published_on <= :until" if until is not None else ""
+    while True:
+        cutoff = conn.execute(
+            text(
+                f"SELECT published_on FROM articles WHERE published_on IS NOT NULL {bound} "
+                "ORDER BY published_on DESC LIMIT 1 OFFSET :offset"
+            ),
+            {"offset": articles, "until": until},
+        ).scalar()
+        if cutoff is None:
+            return
+        yield cutoff
+        articles *= 4
 
 
 def _top_recent(conn: Connection, seen: Sequence[Any], limit: int) -> list[int]:
@@ -687,7 +714,11 @@ def facts(
     window: Window = Window(),
     limit: int | None = 100,
 ) -> Rows:
-    """Facts from v_relations, newest first, filtered by relation and either end."""
+    """Facts from v_relations, newest first, filtered by relation and either end.
+
+    Without a subject or object to narrow them, the newest are found among the facts
+    dated from a cut-off on (their own date, or their article's) rather than by sorting
+    a million rows; the cut-off moves back until `limit` rows are found."""
     where, params = window.conditions("happened_on")
     if relation is not None:
         where.append("relation = :relation")
@@ -698,16 +729,51 @@ def facts(
     if object_id is not None:
         where.append("object_id = :object_id")
         params["object_id"] = object_id
-    filters = f"WHERE {' AND '.join(where)}" if where else ""
-    sql = (
-        f"SELECT {FACT_COLUMNS} FROM v_relations {filters} "
-        "ORDER BY happened_on DESC NULLS LAST, fact_id DESC" + _limit_clause(limit, params)
-    )
-    result = _rows(conn.execute(text(sql), params))
+    order = " ORDER BY happened_on DESC NULLS LAST, fact_id DESC" + _limit_clause(limit, params)
+    result: Rows | None = None
+    if limit is not None and subject_id is None and object_id is None:
+        result = _newest_facts(conn, where, params, order, window.until, limit)
+    if result is None:
+        filters = f"WHERE {' AND '.join(where)}" if where else ""
+        result = _rows(
+            conn.execute(text(f"SELECT {FACT_COLUMNS} FROM v_relations {filters}{order}"), params)
+        )
     if not result.rows and relation is not None and relation not in relations_in_store(conn):
         known = ", ".join(relations_in_store(conn)) or "none yet"
         raise UsageError(f"no facts with relation {relation!r}; relations in this store: {known}")
     return result
+
+
+def _newest_facts(
+    conn: Connection,
+    where: list[str],
+    params: dict[str, Any],
+    order: str,
+    until: dt.date | None,
+    limit: int,
+) -> Rows | None:
+    """The newest `limit` facts, or None when every cut-off left fewer (then the caller
+    sorts them all). A fact dates from its own date or, lacking one, its article's; both
+    cases are read by index from the cut-off on, so no fact newer than it is missed."""
+    own_date = "f.happened_on >= :cutoff"
+    article_date = "a.published_on >= :cutoff"
+    if until is not None:
+        own_date += " AND f.happened_on <= :until_date"
+        article_date += " AND a.published_on <= :until_date"
+        params = {**params, "until_date": until}
+    candidates = (
+        f"SELECT f.id FROM facts f WHERE {own_date} "
+        "UNION ALL "
+        "SELECT f.id FROM articles a CROSS JOIN facts f WHERE f.article_id = a.id "
+        f"AND {article_date} AND f.happened_on IS NULL"
+    )
+    filters = " AND ".join(["fact_id IN (" + candidates + ")", *where])
+    stmt = text(f"SELECT {FACT_COLUMNS} FROM v_relations WHERE {filters}{order}")
+    for cutoff in _date_cutoffs(conn, limit * 4, until):
+        result = _rows(conn.execute(stmt, {**params, "cutoff": cutoff}))
+        if len(result.rows) >= limit:
+            return result
+    return None
 
 
 FIGURE_COLUMNS = (
@@ -766,7 +832,11 @@ def database_size(conn: Connection) -> int | None:
 
 def store_stats(conn: Connection) -> Rows:
     """One row per measure. Measures are stable dotted keys: `entities.PERSON`,
-    `facts.met`, … so that JSON readers can look them up."""
+    `facts.met`, … so that JSON readers can look them up.
+
+    Counts are taken from the tables under the views: every row of mentions, of asserted
+    facts and of figures is one row of v_mentions, v_relations and v_figures (their joins
+    follow foreign keys), and counting the tables skips those joins."""
     one = conn.execute
     rows: list[tuple[str, Any]] = []
     articles, words, first, last = one(
@@ -777,20 +847,20 @@ def store_stats(conn: Connection) -> Rows:
     ).one()
     rows += [("articles", articles), ("words", words)]
     rows += [("first_date", first), ("last_date", last)]
-    rows.append(("entities", one(text("SELECT count(*) FROM v_entities")).scalar_one()))
-    for entity_type, n in one(
+    by_type = one(
         text("SELECT type, count(*) FROM entities GROUP BY type ORDER BY count(*) DESC, type")
-    ):
-        rows.append((f"entities.{entity_type}", n))
-    rows.append(("mentions", one(text("SELECT count(*) FROM v_mentions")).scalar_one()))
+    ).all()
+    rows.append(("entities", sum(n for _, n in by_type)))
+    rows += [(f"entities.{entity_type}", n) for entity_type, n in by_type]
+    rows.append(("mentions", one(text("SELECT count(*) FROM mentions")).scalar_one()))
     by_relation = one(
         text(
-            "SELECT relation, count(*) FROM v_relations GROUP BY relation "
-            "ORDER BY count(*) DESC, relation"
+            "SELECT relation, count(*) FROM facts WHERE modality = 'asserted' "
+            "GROUP BY relation ORDER BY count(*) DESC, relation"
         )
     ).all()
     rows.append(("facts", sum(n for _, n in by_relation)))
     rows += [(f"facts.{relation}", n) for relation, n in by_relation]
-    rows.append(("figures", one(text("SELECT count(*) FROM v_figures")).scalar_one()))
+    rows.append(("figures", one(text("SELECT count(*) FROM figures")).scalar_one()))
     rows.append(("database_bytes", database_size(conn)))
     return Rows(["measure", "value"], rows)

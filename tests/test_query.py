@@ -449,7 +449,7 @@ def test_list_entities_refuses_an_unknown_sort(conn: Connection) -> None:
 )
 def test_facts_filters(conn: Connection, kwargs: dict, expected: int) -> None:
     if "min_confidence_of" in kwargs:
-        kwargs = {"window": query.Window(min_confidence=kwargs.pop("min_confidence_of"))}
+        kwargs = {"window": query.Window(min_confidence=kwargs["min_confidence_of"])}
     assert len(query.facts(conn, **kwargs).rows) == expected
 
 
@@ -461,6 +461,15 @@ def test_facts_by_subject_and_object(conn: Connection) -> None:
     assert query.facts(conn, subject_id=wen, object_id=anna, relation="met").dicts()[0][
         "evidence"
     ] == ("Wen Lihua held talks with Anna Berg in Berlin.")
+
+
+@pytest.mark.parametrize("relation", [None, "met"])
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_newest_facts_by_cutoff_equal_a_full_sort(
+    conn: Connection, relation: str | None, limit: int
+) -> None:
+    everything = query.facts(conn, relation=relation, limit=None).rows
+    assert query.facts(conn, relation=relation, limit=limit).rows == everything[:limit]
 
 
 def test_facts_newest_first(conn: Connection) -> None:

@@ -5,6 +5,10 @@
   from the index alone;
 - facts (subject_id) and (object_id): `kb facts --subject/--object` without a relation
   (the (relation, …) indexes of 0001 serve only when the relation is known);
+- facts (happened_on): the newest facts without sorting them all (with articles'
+  published_on, for facts that carry no date of their own);
+- facts (relation, modality): `kb stats` counts asserted facts per relation from the
+  index alone;
 - v_products, same columns and rows, planned per product: 0001's version joined every
   product to a DISTINCT list of all `makes` facts, which SQLite (without ANALYZE
   statistics) scanned once per product mention — seconds for one maker at a million
@@ -33,6 +37,8 @@ INDEXES = {
     "facts": {
         "ix_facts_subject_id": ["subject_id"],
         "ix_facts_object_id": ["object_id"],
+        "ix_facts_happened_on": ["happened_on"],
+        "ix_facts_relation_modality": ["relation", "modality"],
     },
 }
 

@@ -20,6 +20,8 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -34,7 +36,7 @@ from kb.extract.numbers import (
     parse_qualifier,
     period_as_of,
 )
-from kb.records import EntityRef, Evidence, FigureRecord, MentionRecord
+from kb.records import EntityRef, Evidence, FigureRecord, MentionRecord, Qualifier
 
 EXTRACTOR = "figures.v1"
 
@@ -144,6 +146,8 @@ _CHANGE_BEFORE_FIGURE = re.compile(
     re.IGNORECASE,
 )
 _CONVERSION_GAP = re.compile(r"\s*[(\[]\s*(?:or|about|around|roughly|approximately|some)?\s*")
+_THE_QUARTER = re.compile(r"\b(?:this|the(?:\s+current)?|that)\s+quarter\b", re.IGNORECASE)
+_QUARTER = re.compile(r"\d{4}-Q[1-4]")
 _AGE_AFTER = re.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*old\b", re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\b(?:aged|ages?|age\s+of)\s*$", re.IGNORECASE)
 _DURATION_AFTER = re.compile(
@@ -167,7 +171,7 @@ class _Candidate:
     counted: Token | None = None
     counted_end: int = 0  # token index after the counted noun and its hyphenated parts
     unit: str | None = None
-    qualifier: str = "exact"
+    qualifier: Qualifier = "exact"
     change: ChangeMatch | None = None
     is_change: bool = False  # the percent of a relative change
     period: str | None = None
@@ -207,14 +211,36 @@ class _Mentions:
 
 
 @dataclass
-class _Sentence:
-    """What every figure of one sentence is read against."""
+class _Article:
+    """What the figures of every sentence are read against."""
 
-    span: Span
     mentions: _Mentions
     main: EntityRef | None
     published_on: dt.date | None
+    quarter: str | None = None  # the quarter last named: what "the quarter" refers to
+
+
+@dataclass
+class _Sentence:
+    span: Span
+    article: _Article
     reserved: set[int] = field(default_factory=set)  # amounts and periods: never in a metric
+
+    @property
+    def mentions(self) -> _Mentions:
+        return self.article.mentions
+
+    @property
+    def main(self) -> EntityRef | None:
+        return self.article.main
+
+    @property
+    def published_on(self) -> dt.date | None:
+        return self.article.published_on
+
+    @cached_property
+    def text(self) -> str:
+        return self.span.text
 
 
 def extract_figures(
@@ -224,15 +250,14 @@ def extract_figures(
     owners = [
         m for m in mentions if m.entity.label in OWNER_LABELS and not _is_generic_name(m.text)
     ]
-    known = _Mentions(doc, owners)
-    main = _main_entity(owners)
+    article = _Article(_Mentions(doc, owners), _main_entity(owners), published_on)
     if doc.has_annotation("DEP") or doc.has_annotation("SENT_START"):
         sentences: Iterator[Span] = iter(doc.sents)
     else:
         sentences = iter([doc[:]])
     for sentence in sentences:
         if any(t.like_num or any(ch.isdigit() for ch in t.text) for t in sentence):
-            yield from _sentence_figures(_Sentence(sentence, known, main, published_on))
+            yield from _sentence_figures(_Sentence(sentence, article))
 
 
 def _is_generic_name(text: str) -> bool:
@@ -256,9 +281,9 @@ def _main_entity(mentions: Sequence[MentionRecord]) -> EntityRef | None:
 def _sentence_figures(context: _Sentence) -> Iterator[FigureRecord]:
     sentence = context.span
     doc = sentence.doc
-    text = sentence.text
+    text = context.text
     base = sentence.start_char
-    periods = find_periods(text, context.published_on)
+    periods = _with_quarter_references(find_periods(text, context.published_on), text, context)
     for period in periods:
         span = doc.char_span(base + period.start, base + period.end, alignment_mode="expand")
         if span is not None:
@@ -294,9 +319,27 @@ def _sentence_figures(context: _Sentence) -> Iterator[FigureRecord]:
         yield _figure(candidate, context, description)
 
 
+def _with_quarter_references(
+    periods: list[PeriodMatch], text: str, context: _Sentence
+) -> list[PeriodMatch]:
+    """ "the quarter", "this quarter" in an article that named a quarter: that quarter (an
+    earnings story published in August means the second quarter, not the third)."""
+    article = context.article
+    if article.quarter is not None:
+        periods = [p for p in periods if not _THE_QUARTER.fullmatch(text[p.start : p.end])]
+        for match in _THE_QUARTER.finditer(text):
+            if not any(p.start < match.end() and match.start() < p.end for p in periods):
+                periods.append(PeriodMatch(match.start(), match.end(), article.quarter))
+        periods.sort(key=lambda p: p.start)
+    for period in periods:
+        if _QUARTER.fullmatch(period.period):
+            article.quarter = period.period
+    return periods
+
+
 def _link_conversions(candidates: list[_Candidate], text: str) -> None:
     """An amount in parentheses right after another one restates it in another currency."""
-    for previous, candidate in zip(candidates, candidates[1:], strict=False):
+    for previous, candidate in pairwise(candidates):
         gap = text[previous.match.end : candidate.match.start]
         if (
             _CONVERSION_GAP.fullmatch(gap)
@@ -327,7 +370,7 @@ def _candidate(match: AmountMatch, span: Span, text: str, mentions: _Mentions) -
     ):
         return None
     counted = (
-        None if match.is_measure or match.is_money or match.is_percent else (_counted_noun(span))
+        None if match.is_money or match.is_percent or match.is_measure else _counted_noun(span)
     )
     if bare and counted is None and _is_date_or_time(span):
         return None
@@ -463,7 +506,7 @@ def _number_root(span: Span) -> Token:
         t
         for t in span
         if (t.like_num or t.pos_ == "NUM")
-        and not (t.head.i in range(span.start, span.end) and t.head is not t)
+        and (t.head is t or not span.start <= t.head.i < span.end)
     ]
     return numeric[-1] if numeric else span.root
 
@@ -578,13 +621,14 @@ def _change_target(
 def _attach_periods(
     candidates: list[_Candidate], periods: list[PeriodMatch], sentence: Span
 ) -> None:
-    """A period attached to one figure's words is that figure's; the others cover the clause."""
+    """A period attached to one figure's words is that figure's; the others cover the figures
+    of the clause they attach to ("founded in 2010" says nothing of "has 5,000 employees")."""
     if not periods:
         return
     doc = sentence.doc
     base = sentence.start_char
     owned: dict[int, PeriodMatch] = {}
-    shared: list[tuple[int, PeriodMatch]] = []
+    shared: list[tuple[int, Token | None, PeriodMatch]] = []
     for period in periods:
         span = doc.char_span(base + period.start, base + period.end, alignment_mode="expand")
         if span is None or len(span) == 0:
@@ -593,15 +637,35 @@ def _attach_periods(
         if owner is not None:
             owned.setdefault(owner, period)
         else:
-            shared.append((span.root.i, period))
+            shared.append((span.root.i, _governing_verb(span.root), period))
     for number, candidate in enumerate(candidates):
         chosen = owned.get(number)
-        if chosen is None and shared:
-            anchor = candidate.anchor.i
-            chosen = min(shared, key=lambda item: abs(item[0] - anchor))[1]
+        anchor = candidate.anchor
+        covering = [item for item in shared if _covers(item[0], item[1], anchor)]
+        if chosen is None and covering:
+            chosen = min(covering, key=lambda item: abs(item[0] - anchor.i))[2]
         if chosen is not None:
             candidate.period = chosen.period
             candidate.period_as_of = chosen.as_of or period_as_of(chosen.period)
+
+
+def _covers(period_at: int, verb: Token | None, anchor: Token) -> bool:
+    """Whether a period attached to `verb` dates the figure at `anchor`: the verb governs
+    the figure, and a period inside one conjunct ("was founded in 2010 and has 5,000
+    staff") does not date the next, unless it opens the sentence ("In 2023, it sold ...")."""
+    if verb is None:
+        return True
+    token = anchor
+    crossed_conjunct = False
+    for _ in range(12):
+        if token.i == verb.i:
+            return not crossed_conjunct or period_at < verb.i
+        if token.head is token:
+            return False
+        if token.dep_ == "conj" and token.pos_ in {"VERB", "AUX"}:
+            crossed_conjunct = True
+        token = token.head
+    return False
 
 
 def _period_owner(span: Span, candidates: list[_Candidate]) -> int | None:
@@ -619,11 +683,6 @@ def _period_owner(span: Span, candidates: list[_Candidate]) -> int | None:
 
 # ---------------------------------------------------------------------------
 # The record
-
-
-def _match_text(candidate: _Candidate) -> str:
-    sentence = candidate.span.sent
-    return sentence.text[candidate.match.start : candidate.match.end]
 
 
 def _figure(
@@ -644,7 +703,7 @@ def _figure(
     currency = amount.currency
     if (
         currency == "CNY"
-        and _match_text(candidate).startswith(("¥", "￥"))
+        and context.text[match.start : match.end].startswith(("¥", "￥"))
         and _YEN_CONTEXT.search(sentence.text)
     ):
         currency = "JPY"  # "¥" is written for both; the sentence says which
@@ -662,10 +721,10 @@ def _figure(
         unit=candidate.unit,
         currency=currency,
         period=candidate.period,
-        qualifier=candidate.qualifier,  # type: ignore[arg-type]
+        qualifier=candidate.qualifier,
         change_pct=change_pct,
         change_basis=change_basis,
-        raw_text=sentence.doc.text[start:end],
+        raw_text=context.text[start - sentence.start_char : end - sentence.start_char],
         as_of=candidate.period_as_of or context.published_on,
         evidence=Evidence(
             start_char=start,
@@ -757,21 +816,18 @@ def _describe(
     owner: EntityRef | None = None
     how = "syntax"
     borrowed_metric: Token | None = None
-    if metric_noun is not None:
-        owner = owners.in_phrase(metric_noun)
-        if owner is None and _generic_possessor(metric_noun):
-            owner = _company_referent(candidate.anchor, owners)
-            how = "generic"
-    if owner is None and subject is not None:
-        owner = owners.at(subject) or _appositive_owner(subject, owners)
-        if owner is None and subject.lower_ in PRONOUN_SUBJECTS:
-            owner, borrowed_metric = _antecedent(subject, owners)
+    for noun in (metric_noun, subject):
+        if noun is None or owner is not None:
+            continue
+        owner = owners.in_phrase(noun) or _appositive_owner(noun, owners)
+        if owner is not None:
+            how = "syntax"
+        elif noun is subject and noun.lower_ in PRONOUN_SUBJECTS:
+            owner, borrowed_metric = _antecedent(noun, owners)
             how = "pronoun"
-        elif owner is None and subject.lower_ in GENERIC_OWNERS:
+        elif noun.lower_ in GENERIC_OWNERS or _generic_possessor(noun):
             owner = _company_referent(candidate.anchor, owners)
             how = "generic"
-        elif owner is None and subject is not metric_noun:
-            owner = owners.in_phrase(subject)
     if owner is None:
         owner, how = _fallback_owner(candidate, context)
 
@@ -1028,7 +1084,7 @@ def _phrase(noun: Token, exclude: set[int]) -> str:
         if prep.dep_ != "prep" or prep.lower_ not in PHRASE_PREPS:
             continue
         objects = [c for c in prep.children if c.dep_ == "pobj"]
-        if not objects:
+        if not objects or objects[0].i in exclude:
             continue
         inner_tokens = [
             t for t in objects[0].subtree

@@ -17,12 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from kb.clean.dates import MONTHS, find_dates
-
-Qualifier = Literal["exact", "over", "under", "about", "nearly"]
-ChangeBasis = Literal["yoy", "qoq", "mom", "unspecified"]
+from kb.records import ChangeBasis, Qualifier
 
 # ---------------------------------------------------------------------------
 # Vocabularies
@@ -549,7 +547,7 @@ _MONTH_NAMES = (
 _YEAR4 = r"(?:19|20)\d{2}"
 _YEAR = rf"(?:{_YEAR4}|'\d{{2}}|’\d{{2}})"
 _ORDINAL_PARTS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
-                  "fourth": 4, "4th": 4, "final": 4, "last": 4}  # fmt: skip
+                  "fourth": 4, "4th": 4, "final": 4}  # fmt: skip
 _QUARTER_WORD = r"(?P<qw>first|1st|second|2nd|third|3rd|fourth|4th|final)"
 _HALF_WORD = r"(?P<hw>first|1st|second|2nd|latter)"
 _FISCAL = r"(?:fiscal(?:\s+year)?|financial\s+year|FY)"
@@ -844,6 +842,10 @@ _CHANGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         rf"(?P<fold>\d+(?:\.\d+)?)[-\s]fold)(?:\s+{_basis('basis')})?",
     )
 )
+# Every change names a percent, points or a multiple: texts without one are skipped at once.
+_CHANGE_HINT = re.compile(
+    r"%|％|per\s?cent|pct|point|pp|fold|doubl|tripl|trebl|quadrupl|halv", re.I
+)
 _MULTIPLES = {"doubled": 100.0, "doubling": 100.0, "tripled": 200.0, "tripling": 200.0,
               "trebled": 200.0, "quadrupled": 300.0, "halved": -50.0, "halving": -50.0}  # fmt: skip
 _DOWN_WORDS = frozenset([*_DOWN_VERBS.split("|"), *_DOWN_NOUNS.split("|")])
@@ -862,6 +864,8 @@ def _basis_of(text: str | None) -> ChangeBasis:
 
 def find_changes(text: str) -> list[ChangeMatch]:
     """Every relative change in `text` ("up 5% year-on-year", "a 3% decline", "doubled")."""
+    if not _CHANGE_HINT.search(text):
+        return []
     candidates: list[ChangeMatch] = []
     for pattern in _CHANGE_PATTERNS:
         for match in pattern.finditer(text):

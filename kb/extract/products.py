@@ -32,7 +32,6 @@ MAKING_VERBS: frozenset[str] = frozenset(
 _CLIMB = {"dobj", "pobj", "appos", "conj", "compound", "oprd", "attr", "prep", "acl", "nmod",
           "npadvmod", "dative", "amod", "nsubjpass", "xcomp", "ccomp", "advcl", "cc"}  # fmt: skip
 _MAX_CLIMB = 6
-_POSSESSIVE = {"'s", "’s", "'", "’"}
 
 
 def extract_products(
@@ -65,7 +64,7 @@ def _maker(doc: Doc, index: MentionIndex, product: Placed) -> tuple[str, Placed]
     maker = _verb_subject(index, root)
     if maker is not None:
         return "verb", maker
-    source = _from_org(index, root)
+    source = _from_org(index, root) or _org_right_after(doc, index, product)
     if source is not None:
         return "from", source
     return None
@@ -137,6 +136,22 @@ def _from_org(index: MentionIndex, root: Token) -> Placed | None:
                 if obj.dep_ == "pobj" and _is_org(maker):
                     return maker
     return None
+
+
+def _org_right_after(doc: Doc, index: MentionIndex, product: Placed) -> Placed | None:
+    """ "the X5 from Acme", "the X5, made by Acme" read off the tokens when the parse is off."""
+    k = product.end
+    if k < len(doc) and doc[k].text == ",":
+        k += 1
+    if k + 1 < len(doc) and doc[k].lower_ in {"made", "built", "developed", "produced"}:
+        k += 1
+    if k + 1 >= len(doc) or doc[k].lower_ not in {"from", "by"}:
+        return None
+    k += 1
+    if k < len(doc) and doc[k].lower_ == "the":
+        k += 1
+    maker = index.starting_at(k)
+    return maker if _is_org(maker) else None
 
 
 def _fact(doc: Doc, pattern: str, maker: Placed, product: Placed) -> FactRecord:

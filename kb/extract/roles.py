@@ -165,8 +165,10 @@ class _RoleFinder:
     def _verbal(self, person: Placed) -> list[RoleHit]:
         """Copulas and appointments ("is the CEO of", "was named CEO"), and "as TITLE"."""
         hits: list[RoleHit] = []
-        for verb, role in _governing_verbs(self.doc[person.end - 1]):
-            for token in _title_tokens(verb):
+        root = self.doc[person.end - 1]
+        for verb, role in _governing_verbs(root):
+            appositions = [c for c in root.children if c.dep_ == "appos"]
+            for token in _title_tokens(verb) + appositions:
                 group = self.covering.get(token.i)
                 if group is None:
                     continue
@@ -301,7 +303,7 @@ class _RoleFinder:
         it; otherwise the only one named in the sentence, else the article's dominant one.
         """
         sent = self.doc[person.start].sent
-        allowed = set()
+        allowed: set[str] = set()
         if not all(is_political(t) for t in titles):
             allowed |= ORG_LABELS
         if any(is_gpe_title(t) for t in titles):
@@ -382,7 +384,7 @@ def _governing_verbs(root: Token) -> list[tuple[Token, str]]:
     verbs: list[tuple[Token, str]] = []
     if root.dep_ in {"nsubj", "nsubjpass"}:
         verbs.append((root.head, "subject"))
-    elif root.dep_ == "dobj":
+    elif root.dep_ in {"dobj", "oprd"}:
         verbs.append((root.head, "object"))
     verbs += [(child, "subject") for child in root.children if child.dep_ == "relcl"]
     return verbs

@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from kb.resolve.linking import Candidate
-from kb.resolve.places import is_demonym_like
 from kb.resolve.names import LEGAL_SUFFIXES, fold, is_person_shaped, normalize_key
+from kb.resolve.places import is_demonym_like
 from kb.resolve.spans import is_possessive
 from kb.resolve.titles import is_gpe_title
 
@@ -35,16 +35,21 @@ ORG_HEAD_WORDS: frozenset[str] = LEGAL_SUFFIXES | frozenset(
      "studios", "entertainment", "securities", "insurance", "bureau", "department",
      "authority", "organization", "organisation", "alliance", "auto", "automotive",
      "automobile", "industries", "enterprises", "software", "networks", "telecom",
-     "communications", "energy", "investments", "management", "consulting", "research"}
+     "communications", "energy", "investments", "management", "consulting", "research",
+     "front", "movement", "assembly", "parliament", "congress", "senate", "government",
+     "church", "brigade", "brigades", "army", "forces", "police", "guard", "guards", "times",
+     "post", "magazine", "gazette", "journal", "zeitung", "herald", "tribune", "daily",
+     "news", "service", "services", "office", "network", "channel", "radio", "television",
+     "league", "society", "school", "college", "academy", "hospital", "orchestra"}
 )  # fmt: skip
 # "the chipmaker Acme": a common noun right before a name that says it is a company.
 ORG_DESCRIPTORS: frozenset[str] = frozenset(
     {"company", "firm", "provider", "maker", "manufacturer", "supplier", "carrier", "operator",
-     "rival", "startup", "start-up", "brand", "retailer", "automaker", "carmaker", "chipmaker",
+     "startup", "start-up", "brand", "retailer", "automaker", "carmaker", "chipmaker",
      "insurer", "lender", "bank", "platform", "app", "service", "agency", "consultancy",
-     "giant", "conglomerate", "group", "vendor", "developer", "publisher", "broadcaster",
-     "newspaper", "outlet", "website", "investor", "fund", "partner", "competitor", "unit",
-     "subsidiary", "club", "team", "party", "union", "airline", "exchange"}
+     "giant", "conglomerate", "group", "vendor", "broadcaster", "newspaper", "daily",
+     "magazine", "weekly", "outlet", "website", "fund", "unit", "subsidiary", "club", "team",
+     "party", "union", "airline", "exchange", "network", "channel", "tabloid"}
 )  # fmt: skip
 # "Acme data", "Acme lenses": nouns a company has and a person rarely does.
 ORG_OUTPUT_NOUNS: frozenset[str] = frozenset(
@@ -86,6 +91,11 @@ def _group_key(cand: Candidate) -> str:
     return normalize_key(cand.text, "ORG")
 
 
+def _org_named(cand: Candidate) -> bool:
+    """ "Acme Capital", "Acme Holdings Ltd.": the last word says organization."""
+    return len(cand.words) > 1 and cand.words[-1] in ORG_HEAD_WORDS
+
+
 class _LabelContext:
     """What the article says around each name."""
 
@@ -98,13 +108,15 @@ class _LabelContext:
         self.places = {fold(c.text) for c in cands if c.label in PLACE_LABELS}
         people = [c for c in cands if c.label == "PERSON" and len(c.words) > 1]
         self.person_names = [c.words for c in people if is_person_shaped(c.text)]
-        self.org_first_words = {c.words[0] for c in cands if c.label == "ORG" and len(c.words) > 1}
+        self.org_first_words = {
+            c.words[0] for c in cands if len(c.words) > 1 and (c.label == "ORG" or _org_named(c))
+        }
 
     def evidence_label(self, cand: Candidate) -> str | None:
         if cand.source == "pattern":
             return None
         words = cand.words
-        if len(words) > 1 and words[-1] in ORG_HEAD_WORDS and cand.label in _PLACE_OR_PERSON:
+        if _org_named(cand) and cand.label in _PLACE_OR_PERSON | {"ORG"}:
             return "ORG"
         if cand.label == "PERSON" and not is_person_shaped(cand.text):
             return "ORG"
@@ -115,6 +127,8 @@ class _LabelContext:
         found = self._from_follower(cand)
         if found is not None:
             return found or None
+        if cand.label == "PERSON" and self._described_as_org(cand):
+            return "ORG"
         if len(words) == 1 and cand.label == "PERSON":
             return self._lone_person(cand)
         if len(words) == 1 and cand.label == "ORG" and words[0] not in self.org_first_words:
@@ -163,6 +177,8 @@ class _LabelContext:
         if len(cand.words) < 2 or k + 1 >= len(doc) or doc[k].text != ",":
             return False
         k += 1
+        if doc[k].lower_ == "who":
+            return True
         while k < len(doc) and doc[k].lower_ in {"the", "a", "an", "its", "former", "then"}:
             k += 1
         owner = self.starts.get(k)
@@ -178,13 +194,20 @@ class _LabelContext:
         if word in self.org_first_words:
             return "ORG"
         doc = self.doc
-        before = doc[cand.start - 1] if cand.start > 0 else None
         after = doc[cand.end] if cand.end < len(doc) else None
-        if before is not None and before.lower_ in ORG_DESCRIPTORS and before.tag_ == "NN":
-            return "ORG"
         if after is not None and after.lower_ in ORG_OUTPUT_NOUNS and after.pos_ == "NOUN":
             return "ORG"
         return None
+
+    def _described_as_org(self, cand: Candidate) -> bool:
+        """ "the daily Famagusta Gazette", "carmaker Nio": a company noun right before."""
+        i = cand.start - 1
+        while i >= 0 and self.doc[i].is_quote:
+            i -= 1
+        if i < 0 or cand.start in self.title_ends:
+            return False
+        before = self.doc[i]
+        return before.lower_ in ORG_DESCRIPTORS and before.pos_ in {"NOUN", "ADJ"}
 
     def _in_person(self, cand: Candidate) -> bool:
         word = cand.words[0]

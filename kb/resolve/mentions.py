@@ -16,6 +16,7 @@ from kb.resolve.labels import EVIDENCE_WEIGHT, fix_labels
 from kb.resolve.linking import Candidate, link_candidates
 from kb.resolve.names import fold, is_plausible_name
 from kb.resolve.product_spans import find_product_spans
+from kb.resolve.repeats import repeated_names
 from kb.resolve.spans import OWNER, is_possessive, make_candidate, ner_candidates
 from kb.resolve.title_groups import TitleGroup, find_title_groups
 from kb.resolve.titles import PERSONAL_HONORIFICS, STATUS_MODIFIERS, TITLE_WORDS
@@ -32,9 +33,12 @@ def resolve_mentions(doc: Doc) -> list[MentionRecord]:
     titles = find_title_groups(doc)
     cands = ner_candidates(doc, titles)
     cands += _recovered_owners(doc, cands, {g.end: g for g in titles})
-    cands = resegment(
-        doc, cands, headline_tokens(doc), lambda i, j, lab: make_candidate(doc, i, j, lab)
-    )
+
+    def make(i: int, j: int, label: str) -> Candidate | None:
+        return make_candidate(doc, i, j, label)
+
+    cands = resegment(doc, cands, headline_tokens(doc), make)
+    cands += repeated_names(doc, cands, make)
     cands = _with_products(doc, cands)
     fix_labels(doc, cands, titles)
     cands = [c for c in cands if is_plausible_name(c.text, c.label) and _plausible_tag(doc, c)]
@@ -78,6 +82,8 @@ def _recovered_owners(
             continue
         end = cand.start
         group = title_ends.get(end)
+        if group is None and end > 0 and doc[end - 1].text == ",":
+            group = title_ends.get(end - 1)  # "the Acme founder, Jane Doe"
         if group is not None:
             end = group.start
         if end > 0 and is_possessive(doc[end - 1]):

@@ -215,8 +215,8 @@ def normalize_title(text: str) -> str:
     words = [w.rstrip(".,") for w in words if w.rstrip(".,")]
     while words and _is_status_word(words[0]):
         words = words[1:]
-    if words and fold(words[0]).startswith("ex-"):
-        words[0] = words[0][3:]
+    if words and "-" in words[0] and fold(words[0].split("-", 1)[0]) in STATUS_MODIFIERS:
+        words[0] = words[0].split("-", 1)[1]
     phrase = " ".join(fold(w) for w in words)
     for size in range(len(words), 0, -1):
         tail = " ".join(fold(w) for w in words[-size:])

@@ -73,7 +73,7 @@ NOT_MODEL_CODE = re.compile(
 BRAND = r"^(?:[A-Z][A-Za-z]+|[a-z]{1,2}[A-Z][A-Za-z]*|[A-Z]{2,6})$"
 MODEL_CODE = r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.+\-]*$"
 NUMBER = r"^\d{1,4}$"
-LONE_CODE = r"^(?:[A-Z][A-Za-z]{0,3}\d{1,4}[A-Za-z]{0,4}|\d{1,3}[A-Z]{1,2})$"
+LONE_CODE = r"^(?:[A-Z][A-Za-z]{0,3}[.\-]?\d{1,4}[A-Za-z]{0,4}|\d{1,3}[A-Z]{1,2})$"
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _SCALE_WORDS = {"million", "billion", "thousand", "trillion", "percent", "%", "per", "-", "–", ":"}
 _NUMERIC_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
@@ -130,8 +130,8 @@ def product_matcher(vocab: Vocab) -> Matcher:
 
 def find_product_spans(doc: Doc, org_tokens: Container[int]) -> list[ProductSpan]:
     """Product names in `doc`; `org_tokens` holds tokens of known organizations (brands)."""
-    found = []
-    lone = []
+    found: list[ProductSpan] = []
+    lone: list[ProductSpan] = []
     for match_id, start, end in _matches(doc):
         rule = doc.vocab.strings[match_id]
         span = _accept(doc, rule, start, end, org_tokens)

@@ -17,6 +17,7 @@ from kb.resolve.names import fold, normalize_title
 from kb.resolve.titles import (
     FORMER_MODIFIERS,
     PORTFOLIO_TITLES,
+    PORTFOLIO_WORDS,
     STATUS_MODIFIERS,
     TITLE_PHRASES,
     TITLE_WORDS,
@@ -39,7 +40,6 @@ VERB_LIKE_TITLES: frozenset[str] = frozenset(
      "forward", "executive", "leader", "manager", "director", "secretary", "editor", "king"}
 )  # fmt: skip
 _MAX_PORTFOLIO_WORDS = 2
-_TAGGED_PORTFOLIO_HEADS = {"minister", "secretary", "commissioner"}
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], f
     start = span.start
     head = fold(span[-1].text)
     portfolio = head in PORTFOLIO_TITLES
-    tagged_ok = head in _TAGGED_PORTFOLIO_HEADS
+    tagged_ok = head in PORTFOLIO_TITLES
     taken = 0
     while start - 1 >= floor:
         tok = doc[start - 1]
@@ -140,13 +140,20 @@ def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], f
             and not tok.is_stop
             and tok.i not in name_tokens
             and (not tok.ent_type_ or (tagged_ok and _is_tagged_portfolio(doc, tok)))
-            and (tok.pos_ in {"NOUN", "ADJ"} and tok.is_lower or tagged_ok and tok.pos_ != "VERB")
+            and _portfolio_shape(tok, tagged_ok)
         )
         if not is_portfolio_word:
             break
         start -= 1
         taken += 1
     return start
+
+
+def _portfolio_shape(tok: Token, capitalized_ok: bool) -> bool:
+    """ "police chief" (lowercase); "Finance Minister" (a known portfolio, capitalized)."""
+    if tok.is_lower:
+        return tok.pos_ in {"NOUN", "ADJ"}
+    return capitalized_ok and fold(tok.text) in PORTFOLIO_WORDS
 
 
 def _is_tagged_portfolio(doc: Doc, tok: Token) -> bool:

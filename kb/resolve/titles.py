@@ -105,6 +105,18 @@ PORTFOLIO_TITLES: frozenset[str] = frozenset(
     {"minister", "secretary", "commissioner", "chief", "spokesperson", "spokesman",
      "spokeswoman", "director", "head", "leader", "officer"}
 )  # fmt: skip
+# Capitalized portfolio words ("Finance Minister", "Interior Ministry"); NER often tags
+# them as a one-word ORG.
+PORTFOLIO_WORDS: frozenset[str] = frozenset(
+    {"defense", "defence", "finance", "foreign", "interior", "justice", "health", "economy",
+     "economic", "economics", "education", "environment", "labor", "labour", "trade",
+     "transport", "agriculture", "energy", "culture", "science", "industry", "development",
+     "immigration", "integration", "migration", "home", "treasury", "housing", "family",
+     "women", "youth", "sports", "tourism", "security", "communications", "infrastructure",
+     "digital", "research", "social", "affairs", "equal", "opportunities",
+     "enlargement", "competition", "budget", "fisheries", "climate", "consumer", "regional",
+     "information", "intelligence", "military", "police", "army", "navy", "prime"}
+)  # fmt: skip
 
 # Titles held only in a country or city, never in a company.
 POLITICAL_TITLES: frozenset[str] = frozenset(

@@ -136,6 +136,8 @@ class Fact(EvidenceColumns, Base):
         Index("ix_facts_relation_object", "relation", "object_id"),
         Index("ix_facts_subject_id", "subject_id"),
         Index("ix_facts_object_id", "object_id"),
+        Index("ix_facts_happened_on", "happened_on"),
+        Index("ix_facts_relation_modality", "relation", "modality"),
     )
 
     id: Mapped[int_pk]

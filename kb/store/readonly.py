@@ -30,6 +30,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -66,10 +67,10 @@ VIEW_DESCRIPTIONS: dict[str, str] = {
 
 # `:name` placeholders, as SQLAlchemy's text() finds them: not `::` casts, not `a:b`.
 _NAMED_PARAM = re.compile(r"(?<![:\w\\]):([A-Za-z_]\w*)")
-_COMMENTS = r"(\s+|--[^\n]*(\n|$)|/\*.*?\*/)*"
-_ONLY_COMMENTS = re.compile(_COMMENTS + r"$", re.DOTALL)
+_SPACE_OR_COMMENT = r"\s+|--[^\n]*(?:\n|$)|/\*.*?\*/"
+_ONLY_COMMENTS = re.compile(rf"(?:{_SPACE_OR_COMMENT})*$", re.DOTALL)
 # Only to word the error after PostgreSQL refused a statement, never to allow one.
-_LEADING_NOISE = re.compile(r"^(\s+|--[^\n]*(\n|$)|/\*.*?\*/|\()*", re.DOTALL)
+_LEADING_NOISE = re.compile(rf"^(?:{_SPACE_OR_COMMENT}|\()*", re.DOTALL)
 _STATEMENT_KEYWORDS = frozenset(
     "abort alter analyze begin call checkpoint close cluster comment commit copy create "
     "deallocate declare delete discard do drop end execute explain fetch grant import insert "
@@ -281,7 +282,7 @@ class _SqliteGuard:
         return sqlite3.SQLITE_DENY
 
     def on_progress(self) -> int:
-        """Called by SQLite every few thousand VM steps; non-zero interrupts the query."""
+        """Called by SQLite every SQLITE_PROGRESS_STEPS VM steps; non-zero interrupts."""
         if time.monotonic() > self.deadline:
             self.timed_out = True
             return 1
@@ -319,6 +320,8 @@ class _SqliteGuard:
             if "has no name" in message:
                 return UsageError("query parameters: use :name placeholders, not ?")
             return UsageError(f"query parameters: {message}")
+        if code is not None and code & 0xFF != sqlite3.SQLITE_ERROR:
+            return StoreError(f"database error: {message}")  # corrupt, locked, I/O ...
         return StoreError(f"SQL error: {message}")
 
 
@@ -387,7 +390,7 @@ def _run_sqlite(
     return ReadOnlyResult(columns, first, fetch, conn.close, max_rows)
 
 
-def _harden_sqlite(conn: sqlite3.Connection, guard: _SqliteGuard, path: object) -> None:
+def _harden_sqlite(conn: sqlite3.Connection, guard: _SqliteGuard, path: Path) -> None:
     try:
         if hasattr(conn, "enable_load_extension"):
             conn.enable_load_extension(False)
@@ -425,6 +428,18 @@ def _run_postgres(
     except psycopg.Error as exc:
         raise StoreError(f"cannot connect to database: {_pg_message(exc)}") from exc
     conn.read_only = True
+    cursor: psycopg.ServerCursor[Any] | None = None
+
+    def close() -> None:
+        try:
+            if cursor is not None:
+                cursor.close()
+            conn.rollback()
+        except psycopg.Error:
+            pass  # the connection is going away either way; the server rolls back
+        finally:
+            conn.close()
+
     try:
         _enter_reader_role(conn, timeout_s)
         query, columns, type_oids = _describe(conn, _inline_params(sql_text, params, conn))
@@ -436,28 +451,21 @@ def _run_postgres(
             ).format(column_list),
             [inner_query, None if max_rows is None else max_rows + 1],
         )
+        rows_cursor = cursor
 
         def fetch(size: int) -> list[tuple[Any, ...]]:
             try:
-                return cursor.fetchmany(size)
+                return rows_cursor.fetchmany(size)
             except psycopg.Error as exc:
                 raise _pg_error(exc, timeout_s) from exc
 
         first = fetch(_first_batch_size(max_rows))
     except psycopg.Error as exc:
-        conn.close()
+        close()
         raise _pg_error(exc, timeout_s) from exc
     except BaseException:
-        conn.close()
+        close()
         raise
-
-    def close() -> None:
-        try:
-            conn.rollback()
-        except psycopg.Error:
-            pass  # the connection is going away either way; the server rolls back
-        finally:
-            conn.close()
 
     return ReadOnlyResult(columns, first, fetch, close, max_rows)
 
@@ -520,11 +528,10 @@ def _describe(conn: psycopg.Connection[Any], query: str) -> tuple[str, list[str]
     """
     for _ in range(query.count(";") + 1):
         try:
-            with conn.transaction():  # a savepoint: the role and time limit survive a retry
-                cursor = conn.cursor(name=_DESCRIBE_CURSOR)
+            # A savepoint, so that the role and time limit survive a retry.
+            with conn.transaction(), conn.cursor(name=_DESCRIBE_CURSOR) as cursor:
                 cursor.execute(pg_sql.SQL(_WRAP_HEAD + query + _WRAP_TAIL))  # type: ignore[arg-type]
                 description = cursor.description or []
-                cursor.close()
         except pg_errors.SyntaxError as exc:
             offset = _error_offset(exc, query)
             if (

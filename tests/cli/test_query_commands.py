@@ -574,3 +574,33 @@ def test_graph_errors(
     result = kb("graph", *args, "--db", db)
     assert result.exit_code == code
     assert message in result.stderr
+
+
+def test_questions_do_not_wait_for_a_writer(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "kb.db"
+    store_corpus(f"sqlite:///{db}")
+    writer = sqlite3.connect(db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # as a running ingest holds it
+    writer.execute("UPDATE entities SET name = name")
+    try:
+        rows = as_json(ok("who-met", "Wen Lihua", "--db", str(db), "--format", "json"))
+        assert [r["met"] for r in rows] == ["Anna Berg", "Chen Wei"]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_an_empty_store_is_made_on_first_use(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    assert as_json(ok("entities", "--db", str(db), "--format", "json")) == []
+
+
+def test_a_file_that_is_not_a_database_is_one_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    result = kb("stats", "--db", str(junk))
+    assert result.exit_code == 1
+    assert "not a SQLite database" in result.stderr
+    assert "Traceback" not in result.output

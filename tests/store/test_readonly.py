@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from kb.errors import KBError, NotFound, QueryTimeout, ReadOnlyViolation, StoreError, UsageError
-from kb.report import EXPORT_FORMATS, export_to_file
+from kb.report import export_to_file
 from kb.store import readonly
 from kb.store.engine import is_sqlite, make_engine
 from kb.store.readonly import VIEW_DESCRIPTIONS, list_views, run_readonly, view_query
@@ -543,16 +543,25 @@ def test_export_into_a_missing_folder_is_refused(url: str, tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
-def test_million_row_export_uses_constant_memory(url: str, tmp_path: Path, fmt: str) -> None:
-    out = tmp_path / f"million.{fmt}"
-    sql = COUNT_TO.format(n=1_000_000) + "SELECT n, 'row ' || n AS label, n * 0.5 AS half FROM c"
+@pytest.mark.parametrize(
+    ("fmt", "total", "peak_mb"),
+    # Holding the rows would take ~190 MB for a million and ~37 MB for 200 000;
+    # streaming peaks under 1 MB. json/jsonl use fewer rows: tracemalloc is slow.
+    [("csv", 1_000_000, 20), ("jsonl", 200_000, 10), ("json", 200_000, 10)],
+)
+def test_export_streams_with_constant_memory(
+    url: str, tmp_path: Path, fmt: str, total: int, peak_mb: int
+) -> None:
+    out = tmp_path / f"many.{fmt}"
+    sql = COUNT_TO.format(n=total) + "SELECT n, 'row ' || n AS label, n * 0.5 AS half FROM c"
     tracemalloc.start()
     try:
         summary = export_to_file(url, out, query=sql, fmt=fmt)  # type: ignore[arg-type]
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert summary.rows == 1_000_000
-    assert peak < 50 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
-    assert out.stat().st_size > 10_000_000
+    assert summary.rows == total
+    assert peak < peak_mb * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+    with out.open(encoding="utf-8", newline="") as f:
+        last = f.read().splitlines()[-2 if fmt == "json" else -1]
+    assert str(total) in last

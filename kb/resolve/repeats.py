@@ -1,0 +1,88 @@
+"""Later mentions NER missed: "Doe" after "Jane Doe", "Acme Energy" after "Acme Energy Ltd.".
+
+News names someone in full once and then by surname; the small model often
+tags the full name and misses the rest. The article's own names are the
+gazetteer: an untagged proper noun that spells one of them is a mention too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from kb.resolve.linking import Candidate
+from kb.resolve.names import core_tokens, fold, is_person_shaped
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+MAX_NAME_WORDS = 6
+_REPEATED_LABELS = {"PERSON", "ORG"}
+
+
+def repeated_names(
+    doc: Doc, cands: list[Candidate], make: Callable[[int, int, str], Candidate | None]
+) -> list[Candidate]:
+    """Candidates for untagged tokens that spell a PERSON or ORG named elsewhere in `doc`."""
+    known = _known_names(cands)
+    if not known:
+        return []
+    first_words = {words[0] for words in known}
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    found: list[Candidate] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if i in taken or fold(tok.text) not in first_words or not tok.text[:1].isupper():
+            i += 1
+            continue
+        end, label = _longest_known(doc, i, known, taken)
+        if label is not None and _stands_alone(doc, i, end, taken):
+            cand = make(i, end, label)
+            if cand is not None:
+                cand.weight, cand.source = 0, "repeat"
+                found.append(cand)
+            i = end
+        else:
+            i += 1
+    return found
+
+
+def _known_names(cands: list[Candidate]) -> dict[tuple[str, ...], str]:
+    known: dict[tuple[str, ...], str] = {}
+    for cand in cands:
+        words = tuple(fold(w) for w in cand.text.split())
+        if cand.label not in _REPEATED_LABELS or not words:
+            continue
+        if cand.label == "PERSON":
+            if len(words) >= 2 and is_person_shaped(cand.text):
+                known.setdefault(words, "PERSON")
+                known.setdefault(words[-1:], "PERSON")
+            continue
+        known.setdefault(words, "ORG")
+        core = tuple(core_tokens(cand.text))
+        if core and len(core) < len(words) and core == words[: len(core)]:
+            known.setdefault(core, "ORG")
+    return known
+
+
+def _longest_known(
+    doc: Doc, start: int, known: dict[tuple[str, ...], str], taken: set[int]
+) -> tuple[int, str | None]:
+    for end in range(min(len(doc), start + MAX_NAME_WORDS), start, -1):
+        if any(i in taken for i in range(start, end)):
+            continue
+        label = known.get(tuple(fold(t.text) for t in doc[start:end]))
+        if label is not None:
+            return end, label
+    return start + 1, None
+
+
+def _stands_alone(doc: Doc, start: int, end: int, taken: set[int]) -> bool:
+    """Not part of a longer capitalized name ("Doe" in "Doe Run Company")."""
+    before = doc[start - 1] if start > 0 and not doc[start].is_sent_start else None
+    after = doc[end] if end < len(doc) else None
+    return not any(
+        t is not None and t.i not in taken and t.pos_ == "PROPN" and t.is_title
+        for t in (before, after)
+    )
