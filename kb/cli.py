@@ -6,6 +6,9 @@ line on stderr and a non-zero exit code (see kb.cli_common.KBGroup).
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from kb import cli_ingest, cli_query, cli_store
@@ -30,4 +33,10 @@ for module in (cli_store, cli_ingest, cli_query):
 
 
 def main(argv: list[str] | None = None) -> None:
-    cli.main(args=argv, prog_name="kb")
+    try:
+        cli.main(args=argv, prog_name="kb")
+    except BrokenPipeError:
+        # The reader went away (`kb … | head`): stop quietly, as other Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

@@ -32,7 +32,7 @@ class KBGroup(click.Group):
             return super().invoke(ctx)
         except KBError as exc:
             raise KBClickError(str(exc), exc.exit_code) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except SQLAlchemyError as exc:
             raise KBClickError(f"database error: {describe_db_error(exc)}", 1) from None

@@ -347,6 +347,11 @@ def _print_profile_tables(profile: Any) -> None:
         count = f"{len(rows.rows)} of {total}" if total and total > len(rows.rows) else ""
         title = SECTION_TITLES[section] + (f" ({count})" if count else "")
         wanted = [c for c in SECTION_TABLE_COLUMNS[section] if c in rows.columns]
+        for column in ("person", "organization"):  # a column that is always the entity
+            if column in wanted and all(
+                r[f"{column}_id"] == profile.entity_id for r in rows.dicts()
+            ):
+                wanted.remove(column)
         index = [rows.columns.index(c) for c in wanted]
         click.echo("")
         emit(wanted, [tuple(row[i] for i in index) for row in rows.rows], "table", title=title)

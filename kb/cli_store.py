@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from kb import config
 from kb.cli_common import KBGroup, db_option, emit, format_option, open_engine
-from kb.errors import NotFound, UsageError
 
 
 @click.group(cls=KBGroup)
@@ -76,7 +74,7 @@ def db_current(db: str | None) -> None:
     type=click.FloatRange(0.1),
     default=10.0,
     show_default=True,
-    help="Seconds before the query is stopped.",
+    help="Seconds of database work before the query is stopped.",
 )
 @click.option(
     "--param",
@@ -84,7 +82,7 @@ def db_current(db: str | None) -> None:
     nargs=2,
     multiple=True,
     metavar="NAME VALUE",
-    help="Bind :NAME in the query to VALUE.",
+    help="Bind :NAME in the query to VALUE (repeatable).",
 )
 def sql(
     query: str,
@@ -94,15 +92,18 @@ def sql(
     timeout: float,
     params: tuple[tuple[str, str], ...],
 ) -> None:
-    """Run one read-only SQL query (SELECT) against the views and tables.
+    """Run one read-only SQL query against the views and tables.
 
     Writes, ATTACH, PRAGMA changes and several statements are refused by the
-    database itself; the query is stopped after --timeout seconds.
+    database itself (a read-only connection and authorizer on SQLite, a
+    SELECT-only role on PostgreSQL); the query is stopped after --timeout.
 
     \b
     Example:
       kb sql "select name, mention_count from v_entities order by mention_count desc limit 10"
+      kb sql "select * from v_meetings where person = :who" --param who "Lei Jun"
     """
+    from kb.report import truncation_note
     from kb.store.readonly import run_readonly
 
     url = config.database_url(db)
@@ -112,7 +113,7 @@ def sql(
     ) as result:
         emit(result.columns, result.rows, fmt)
     if result.truncated:
-        click.echo(f"kb: output cut at {max_rows} rows; raise --max-rows to see more", err=True)
+        click.echo(truncation_note(result.row_count), err=True)
 
 
 @click.command()
@@ -120,63 +121,70 @@ def sql(
 @db_option
 @click.option("--query", "query", metavar="SQL", help="Export the rows of a read-only query.")
 @click.option(
-    "--out",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="File to write ('-' for stdout).",
+    "--param",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Bind :NAME in --query to VALUE (repeatable).",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(("csv", "jsonl")), default="csv", show_default=True
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File to write.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(("csv", "jsonl", "json")), default="csv", show_default=True
 )
 @click.option("--bom", is_flag=True, help="Start the CSV with a UTF-8 BOM (for Excel).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-@click.option("--timeout", type=click.FloatRange(0.1), default=300.0, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1),
+    default=300.0,
+    show_default=True,
+    help="Seconds of database work before the export is stopped.",
+)
 def export(
     view: str | None,
     db: str | None,
     query: str | None,
+    params: tuple[tuple[str, str], ...],
     out: Path,
     fmt: str,
     bom: bool,
     force: bool,
     timeout: float,
 ) -> None:
-    """Stream a view or a read-only query to CSV (formula-safe) or JSON Lines.
+    """Stream a view or a read-only query to CSV (formula-safe), JSON Lines or JSON.
+
+    Rows stream with constant memory into a temporary file that replaces --out
+    only when complete. Text cells starting with = + - @ are neutralized so a
+    spreadsheet never runs them.
 
     \b
     Example:
       kb export v_meetings --out meetings.csv
       kb export --query "select * from v_figures where currency = 'USD'" --out usd.csv
     """
-    from kb.report import write_rows
-    from kb.store.readonly import list_views, run_readonly
+    from kb.export import export_to_file
 
-    if bool(view) == bool(query):
-        raise UsageError("give either a VIEW or --query SQL")
     url = config.database_url(db)
     open_engine(db)
-    if view:
-        known = {v.name for v in list_views(url)}
-        if view not in known:
-            raise NotFound(f"no view {view!r}; known views: {', '.join(sorted(known))}")
-        query = f"SELECT * FROM {view}"  # the name was checked against the known views
-    assert query is not None
-    to_stdout = str(out) == "-"
-    if not to_stdout and out.exists() and not force:
-        raise UsageError(f"{out} exists; use --force to overwrite it")
-    with run_readonly(url, query, None, max_rows=None, timeout_s=timeout) as result:
-        if to_stdout:
-            count = write_rows(result.columns, result.rows, fmt, sys.stdout, bom=bom)  # type: ignore[arg-type]
-        else:
-            tmp = out.with_name(f".{out.name}.partial")
-            try:
-                with tmp.open("w", encoding="utf-8", newline="") as handle:
-                    count = write_rows(result.columns, result.rows, fmt, handle, bom=bom)  # type: ignore[arg-type]
-                tmp.replace(out)
-            finally:
-                tmp.unlink(missing_ok=True)
-    click.echo(f"{count} rows written to {out}", err=True)
+    summary = export_to_file(
+        url,
+        out,
+        view=view,
+        query=query,
+        params=dict(params) or None,
+        fmt=fmt,  # type: ignore[arg-type]
+        bom=bom,
+        force=force,
+        timeout_s=timeout,
+    )
+    click.echo(f"{summary.rows} rows written to {summary.path}", err=True)
 
 
 @click.command()
@@ -187,7 +195,7 @@ def views(db: str | None, fmt: str) -> None:
 
     \b
     Example:
-      kb views
+      kb views --format json
     """
     from kb.store.readonly import list_views
 

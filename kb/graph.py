@@ -26,7 +26,8 @@ from kb.query import candidates_by_id
 
 GRAPH_SUFFIXES = (".svg", ".png", ".html")
 DEPTH_COLOURS = {0: "#c0392b", 1: "#2e86c1", 2: "#85c1e9"}
-EDGE_COLOUR = "#9aa5b1"
+EDGE_COLOUR = "#8c99a6"
+CROSS_EDGE_COLOUR = "#d5dbe0"
 LABEL_COLOUR = "#1c2833"
 DATE_COLOUR = "#5d6d7e"
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
@@ -90,12 +91,13 @@ def _meetings_among(
         return []
     sql = "SELECT person_id, met_id, met_on, fact_id FROM v_meetings WHERE person_id IN :people"
     params: dict[str, Any] = {"people": people}
-    binds = [bindparam("people", expanding=True)]
+    binds: list[Any] = [bindparam("people", expanding=True)]
     if others is not None:
         sql += " AND met_id IN :others"
         params["others"] = sorted(set(others)) or [-1]
         binds.append(bindparam("others", expanding=True))
-    return [tuple(row) for row in conn.execute(text(sql).bindparams(*binds), params)]  # type: ignore[misc]
+    rows = conn.execute(text(sql).bindparams(*binds), params)
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def meeting_graph(
@@ -150,21 +152,32 @@ def meeting_graph(
 
 @dataclass
 class Layout:
-    """Positions in pixels on a `width` × `height` canvas, and a radius per node."""
+    """Positions in pixels on a `width` × `height` canvas, a radius per node, and the
+    edges of the drawing's tree (centre to ring 1, ring 1 to the ring-2 people placed
+    next to them): those are labelled; other links are drawn lighter, dates on hover."""
 
     width: int
     height: int
     position: dict[int, tuple[float, float]] = field(default_factory=dict)
     radius: dict[int, float] = field(default_factory=dict)
+    tree: set[tuple[int, int]] = field(default_factory=set)
+
+    def in_tree(self, edge: GraphEdge) -> bool:
+        return (edge.source, edge.target) in self.tree
 
 
 def node_radius(mentions: int, most: int) -> float:
     return 7.0 + 17.0 * math.sqrt(mentions / most) if most > 0 else 7.0
 
 
+# Room along a ring for one person's name or one edge's date label, in pixels.
+RING_SLOT = 100.0
+
+
 def radial_layout(graph: MeetingGraph) -> Layout:
     """Centre person in the middle; ring 1 in sectors sized by how many ring-2 people each
-    brings, so that those sit on the outer ring next to the one who met them."""
+    brings, so that those sit on the outer ring next to the one who met them. Each ring-2
+    person goes to the ring-1 person they met who has the fewest so far (sectors even)."""
     by_depth: dict[int, list[GraphNode]] = defaultdict(list)
     for node in graph.nodes:
         by_depth[node.depth].append(node)
@@ -176,10 +189,12 @@ def radial_layout(graph: MeetingGraph) -> Layout:
         neighbours[edge.target].add(edge.source)
     children: dict[int, list[int]] = {m: [] for m in ring1}
     for m in ring2:
-        parents = [p for p in ring1 if p in neighbours[m]]
-        children[min(parents, key=ring1.index) if parents else ring1[0]].append(m)
-    r1 = max(170.0, len(ring1) * 95 / (2 * math.pi))
-    r2 = max(r1 + 170.0, len(ring2) * 80 / (2 * math.pi)) if ring2 else r1
+        parents = [p for p in ring1 if p in neighbours[m]] or ring1[:1]
+        parent = min(parents, key=lambda p: (len(children[p]), ring1.index(p)))
+        children[parent].append(m)
+    # Spoke labels sit at 62 % of ring 1's radius: leave each a slot there.
+    r1 = max(170.0, len(ring1) * RING_SLOT / (2 * math.pi * 0.62))
+    r2 = max(r1 + 170.0, len(ring2) * RING_SLOT * 0.8 / (2 * math.pi)) if ring2 else r1
     margin = 190
     size = int(2 * (r2 + margin))
     cx = cy = size / 2
@@ -195,10 +210,12 @@ def radial_layout(graph: MeetingGraph) -> Layout:
         sector = 2 * math.pi * weight / total
         middle = start + sector / 2
         layout.position[m] = (cx + r1 * math.cos(middle), cy + r1 * math.sin(middle))
+        layout.tree.add((min(graph.center, m), max(graph.center, m)))
         kids = children[m]
         for k, kid in enumerate(kids):
             angle = start + sector * (k + 0.5) / len(kids)
             layout.position[kid] = (cx + r2 * math.cos(angle), cy + r2 * math.sin(angle))
+            layout.tree.add((min(m, kid), max(m, kid)))
         start += sector
     return layout
 
@@ -225,6 +242,13 @@ def _edge_label_point(layout: Layout, edge: GraphEdge, graph: MeetingGraph) -> t
     return x1 + (x2 - x1) * share, y1 + (y2 - y1) * share
 
 
+def _edge_style(layout: Layout, edge: GraphEdge) -> tuple[str, float]:
+    """Colour and width: more meetings, thicker; links outside the tree, light and thin."""
+    if not layout.in_tree(edge):
+        return CROSS_EDGE_COLOUR, 1.0
+    return EDGE_COLOUR, 1.5 + min(4.0, len(edge.dates) - 1)
+
+
 def _title(graph: MeetingGraph) -> str:
     center = next(n for n in graph.nodes if n.entity_id == graph.center)
     return f"Meetings of {center.name}"
@@ -235,7 +259,7 @@ def _caption(graph: MeetingGraph) -> str:
     caption = f"{people} {'person' if people == 1 else 'people'}, {len(graph.edges)} links"
     if graph.left_out:
         caption += f" ({graph.left_out} more left out)"
-    return caption + "; circle size: mentions; edge label: latest meeting (+ more)"
+    return caption + "; circle size: mentions; label: latest meeting (+ how many more)"
 
 
 # --- SVG and HTML ------------------------------------------------------------------------
@@ -257,19 +281,20 @@ def render_svg(graph: MeetingGraph, layout: Layout | None = None) -> str:
         f'<text x="20" y="56" font-size="13" fill="{DATE_COLOUR}">{escape(_caption(graph))}</text>',
         '<g class="edges">',
     ]
-    for edge in graph.edges:
+    for edge in sorted(graph.edges, key=layout.in_tree):
         (x1, y1), (x2, y2) = layout.position[edge.source], layout.position[edge.target]
         lx, ly = _edge_label_point(layout, edge, graph)
-        width = 1.5 + min(4.0, len(edge.dates) - 1)
+        colour, width = _edge_style(layout, edge)
         tooltip = f"{names[edge.source]} – {names[edge.target]}: " + ", ".join(edge.dates)
+        label = escape(edge.label) if layout.in_tree(edge) else ""
         out.append(
             f'<g class="edge" data-source="{edge.source}" data-target="{edge.target}">'
             f"<title>{escape(tooltip)}</title>"
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            f'stroke="{EDGE_COLOUR}" stroke-width="{width:.1f}"/>'
+            f'stroke="{colour}" stroke-width="{width:.1f}"/>'
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" text-anchor="middle" '
             f'fill="{DATE_COLOUR}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-            f"{escape(edge.label)}</text></g>"
+            f"{label}</text></g>"
         )
     out.append("</g>")
     out.append('<g class="nodes">')
@@ -409,11 +434,11 @@ def render_png(graph: MeetingGraph, path: Path, layout: Layout | None = None) ->
     draw.text((20 * s, 14 * s), _title(graph), font=_font(22 * s), fill=LABEL_COLOUR)
     draw.text((20 * s, 44 * s), _caption(graph), font=_font(13 * s), fill=DATE_COLOUR)
     date_font = _font(10 * s)
-    for edge in graph.edges:
+    for edge in sorted(graph.edges, key=layout.in_tree):
         (x1, y1), (x2, y2) = layout.position[edge.source], layout.position[edge.target]
-        width = 1.5 + min(4.0, len(edge.dates) - 1)
-        draw.line([(x1 * s, y1 * s), (x2 * s, y2 * s)], fill=EDGE_COLOUR, width=round(width * s))
-    for edge in graph.edges:
+        colour, width = _edge_style(layout, edge)
+        draw.line([(x1 * s, y1 * s), (x2 * s, y2 * s)], fill=colour, width=round(width * s))
+    for edge in filter(layout.in_tree, graph.edges):
         lx, ly = _edge_label_point(layout, edge, graph)
         draw.text(
             (lx * s, ly * s),

@@ -11,9 +11,35 @@ from kb.errors import UsageError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
-# Components the extractors never read: disabled for speed.
-UNUSED_COMPONENTS: tuple[str, ...] = ()
+PARAGRAPH_BREAKS = "paragraph_breaks"
+
+
+def mark_line_breaks(doc: Doc) -> Doc:
+    """A line break in news text usually ends a headline, a dateline or a paragraph: start
+    a new sentence after it, so the parser never glues a headline to the first sentence.
+
+    A blank line always ends a sentence. A single line break does when the next line
+    starts like a sentence and the line before ends like one or like a headline (not a
+    lowercase word, which is how hard-wrapped prose breaks)."""
+    for token in doc[2:]:
+        brk = doc[token.i - 1]
+        if not (brk.is_space and "\n" in brk.text):
+            continue
+        before = doc[token.i - 2]
+        starts_like_sentence = not token.is_alpha or token.text[0].isupper()
+        ends_like_line = not before.is_alpha or not before.text.islower()
+        if brk.text.count("\n") > 1 or (starts_like_sentence and ends_like_line):
+            token.is_sent_start = True
+    return doc
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPH_BREAKS):
+        Language.component(PARAGRAPH_BREAKS, func=mark_line_breaks)
 
 
 def resolve_model_name(name: str | None) -> str:
@@ -29,12 +55,17 @@ def resolve_model_name(name: str | None) -> str:
 
 @cache
 def load_pipeline(name: str | None = None) -> Language:
-    """The pipeline for `name` (None: the preferred installed one). Never downloads."""
+    """The pipeline for `name` (None: the preferred installed one) with our components.
+
+    Never downloads: a model that is not installed is a clear error."""
     import spacy
 
+    _register_components()
     model = resolve_model_name(name)
     try:
-        nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+        nlp = spacy.load(model)
     except OSError as exc:
         raise UsageError(f"cannot load spaCy model {model!r}: it is not installed") from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     return nlp

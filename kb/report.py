@@ -15,15 +15,11 @@ import csv
 import datetime as dt
 import json
 import math
-import os
 import re
-import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from itertools import islice
 from json.encoder import encode_basestring
-from pathlib import Path
 from typing import Any, Literal, TextIO, get_args
 
 from rich import box
@@ -33,7 +29,6 @@ from rich.table import Table
 from rich.text import Text
 
 from kb.errors import UsageError
-from kb.store.readonly import run_readonly, view_query
 
 OutputFormat = Literal["table", "csv", "json", "jsonl"]
 ExportFormat = Literal["csv", "json", "jsonl"]
@@ -41,7 +36,6 @@ OUTPUT_FORMATS: tuple[str, ...] = get_args(OutputFormat)
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 
 TABLE_BUFFER_ROWS = 1000
-EXPORT_TIMEOUT_S = 300.0
 UTF8_BOM = "\ufeff"
 
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV
@@ -307,65 +301,3 @@ def _rich_table(
     for row in rows:
         table.add_row(*(Text(_display(value)) for value in row))
     return table
-
-
-# --- export -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportSummary:
-    path: Path
-    rows: int
-    truncated: bool
-
-
-def export_to_file(
-    url: str,
-    out_path: Path,
-    *,
-    view: str | None = None,
-    query: str | None = None,
-    params: Mapping[str, Any] | None = None,
-    fmt: ExportFormat = "csv",
-    bom: bool = False,
-    force: bool = False,
-    max_rows: int | None = None,
-    timeout_s: float | None = EXPORT_TIMEOUT_S,
-) -> ExportSummary:
-    """Stream a view or a read-only query into `out_path` as csv, jsonl or json.
-
-    The rows go to a temporary file beside `out_path` that replaces it only when the
-    export is complete: a failed export (time limit, bad SQL) leaves no half-written
-    file and does not touch an existing one. An existing `out_path` is refused unless
-    `force`. No row limit by default; the time limit counts the database's work only.
-    """
-    if view is None and query is None:
-        raise UsageError("export needs a view name or a query")
-    if view is not None and query is not None:
-        raise UsageError("export takes a view name or a query, not both")
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
-    out_path = Path(out_path)
-    _check_destination(out_path, force)
-    sql = view_query(url, view) if view is not None else str(query)
-    with run_readonly(url, sql, params, max_rows=max_rows, timeout_s=timeout_s) as result:
-        # Opened here rather than with tempfile, whose 0600 mode would stick to the export.
-        tmp_path = out_path.with_name(f".{out_path.name}.{secrets.token_hex(6)}.part")
-        try:
-            with tmp_path.open("x", encoding="utf-8", newline="") as out:
-                count = write_rows(result.columns, result.rows, fmt, out, bom=bom)
-            _check_destination(out_path, force)
-            os.replace(tmp_path, out_path)
-        except BaseException:
-            tmp_path.unlink(missing_ok=True)
-            raise
-        return ExportSummary(out_path, count, result.truncated)
-
-
-def _check_destination(out_path: Path, force: bool) -> None:
-    if out_path.is_dir():
-        raise UsageError(f"{out_path} is a folder; give a file name")
-    if not out_path.parent.is_dir():
-        raise UsageError(f"cannot write {out_path}: folder {out_path.parent} does not exist")
-    if out_path.exists() and not force:
-        raise UsageError(f"{out_path} exists; use --force to overwrite it")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -29,15 +30,16 @@ def iter_commands(group: click.Group, prefix: str = "kb") -> list[tuple[str, cli
     return found
 
 
-def help_text(path: str, command: click.Command) -> str:
-    with click.Context(command, info_name=path) as ctx:
-        return command.get_help(ctx)
+def help_text(path: str) -> str:
+    """Exactly what `PATH --help` prints (80 columns, as when piped)."""
+    result = CliRunner().invoke(cli, [*path.split()[1:], "--help"], terminal_width=80)
+    return result.output
 
 
 def reference() -> str:
     parts = [BEGIN, ""]
-    for path, command in iter_commands(cli):
-        parts += [f"### `{path}`", "", "```", help_text(path, command).rstrip(), "```", ""]
+    for path, _ in iter_commands(cli):
+        parts += [f"### `{path}`", "", "```", help_text(path).rstrip(), "```", ""]
     parts.append(END)
     return "\n".join(parts)
 

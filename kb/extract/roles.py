@@ -151,16 +151,28 @@ class _RoleFinder:
         doc = self.doc
         if person.start < 3 or doc[person.start - 1].text != ",":
             return []
-        org = self.index.ending_at(person.start - 1)
-        if org is not None and doc[org.start - 1].lower_ in _OF:
-            group = self.by_end.get(org.start - 1)
-            if group is not None and org.label in ORG_LABELS | PLACE_LABELS:
+        end = person.start - 1
+        while end > 0 and doc[end - 1].is_quote:
+            end -= 1
+        org = self.index.ending_at(end)
+        if org is not None and org.label in ORG_LABELS | PLACE_LABELS:
+            k = org.start - 1
+            if k > 0 and doc[k].lower_ == "the":
+                k -= 1
+            while k > 0 and doc[k].is_quote:
+                k -= 1
+            group = self.by_end.get(k) if doc[k].lower_ in _OF else None
+            if group is not None:
                 return self._hits(person, org, group, "title_of")
         group = self.by_end.get(person.start - 1)
         if group is None:
             return []
-        org = self._org_for(self._owner_before(group.start), group.titles)
-        return self._hits(person, org, group, "title_of") if org is not None else []
+        org = self._org_for(self._owner_before(group.start), group.titles) or self._adjective_place(
+            group.start
+        )
+        if org is not None:
+            return self._hits(person, org, group, "title_of")
+        return self._context_hits(person, group)
 
     def _verbal(self, person: Placed) -> list[RoleHit]:
         """Copulas and appointments ("is the CEO of", "was named CEO"), and "as TITLE"."""
@@ -245,6 +257,17 @@ class _RoleFinder:
         ):
             return self._place_for(mention)
         return mention if mention.label in PLACE_LABELS else None
+
+    def _adjective_place(self, start: int) -> Placed | None:
+        """ "the new Lithuanian president": an untagged country adjective before the title."""
+        if start == 0 or self.index.at(start - 1) is not None:
+            return None
+        word = self.doc[start - 1]
+        if not word.text[:1].isupper() or not is_demonym_like(word.text):
+            return None
+        places = list(self.index.with_label("GPE"))
+        name = place_for_demonym(word.text, [p.mention.text for p in places])
+        return next((p for p in places if p.mention.text == name), None)
 
     def _place_for(self, adjective: Placed) -> Placed | None:
         places = [p for p in self.index.with_label("GPE") if p.entity != adjective.entity]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb.resolve.linking import Candidate
 from kb.resolve.names import LEGAL_SUFFIXES, fold, is_person_shaped, normalize_key
-from kb.resolve.places import is_demonym_like
+from kb.resolve.places import is_demonym_like, place_for_demonym
 from kb.resolve.spans import is_possessive
 from kb.resolve.titles import is_gpe_title
 
@@ -61,6 +61,7 @@ ORG_OUTPUT_NOUNS: frozenset[str] = frozenset(
      "revenue", "sales", "shipments", "profit", "ecosystem", "lineup", "series"}
 )  # fmt: skip
 PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
+_LIST_JOINERS = {",", "and", "or", "&"}
 _PLACE_OR_PERSON = PLACE_LABELS | {"PERSON"}
 
 
@@ -73,6 +74,7 @@ def fix_labels(doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]) -
             cand.label, cand.weight = label, EVIDENCE_WEIGHT
         elif cand.label == "PRODUCT" and cand.source == "ner":
             cand.weight = 0  # NER's PRODUCT is a guess; products come from patterns
+    _agree_in_lists(doc, cands)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for cand in cands:
         if cand.label != "OWNER":
@@ -85,6 +87,33 @@ def fix_labels(doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]) -
                 cand.label = winner
         if cand.label == "OWNER":
             cand.label = "ORG"
+
+
+def _agree_in_lists(doc: Doc, cands: list[Candidate]) -> None:
+    """ "Vienna, Freiburg, London and Copenhagen": a one-word odd one out takes the list's label."""
+    ordered = sorted((c for c in cands if c.source != "pattern"), key=lambda c: c.start)
+    lists: list[list[Candidate]] = []
+    for cand in ordered:
+        previous = lists[-1][-1] if lists else None
+        between = doc[previous.end : cand.start] if previous is not None else None
+        if (
+            between is not None
+            and 0 < len(between) <= 2
+            and all(t.lower_ in _LIST_JOINERS for t in between)
+        ):
+            lists[-1].append(cand)
+        else:
+            lists.append([cand])
+    for members in lists:
+        labels = Counter(c.label for c in members)
+        if len(members) < 3 or len(labels) < 2:
+            continue
+        label, count = labels.most_common(1)[0]
+        if count < len(members) - 1 or count < 2:
+            continue
+        for cand in members:
+            if cand.label != label and len(cand.words) == 1 and cand.weight < EVIDENCE_WEIGHT:
+                cand.label, cand.weight = label, EVIDENCE_WEIGHT
 
 
 def _group_key(cand: Candidate) -> str:
@@ -106,6 +135,7 @@ class _LabelContext:
         self.title_starts = {g.start: g for g in titles}
         self.title_ends = {g.end: g for g in titles}
         self.places = {fold(c.text) for c in cands if c.label in PLACE_LABELS}
+        self.place_names = sorted({c.text for c in cands if c.label == "GPE"})
         people = [c for c in cands if c.label == "PERSON" and len(c.words) > 1]
         self.person_names = [c.words for c in people if is_person_shaped(c.text)]
         self.org_first_words = {

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from kb.records import EntityRef, Evidence, MentionRecord
 from kb.resolve.headlines import headline_tokens, resegment
-from kb.resolve.labels import EVIDENCE_WEIGHT, fix_labels
+from kb.resolve.labels import EVIDENCE_WEIGHT, ORG_HEAD_WORDS, fix_labels
 from kb.resolve.linking import Candidate, link_candidates
-from kb.resolve.names import fold, is_plausible_name
+from kb.resolve.names import fold, is_person_shaped, is_plausible_name
 from kb.resolve.product_spans import find_product_spans
 from kb.resolve.repeats import repeated_names
 from kb.resolve.spans import OWNER, is_possessive, make_candidate, ner_candidates
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Tags of one-word "names" that are common words NER got wrong ("Videos", "Subscribe").
+MAX_NAME_WORDS = 3
 _COMMON_WORD_TAGS = {"NNS", "VBZ", "VBD", "VBG", "VB", "VBN", "VBP", "RB", "IN", "DT", "PRP", "MD"}
 
 
@@ -32,6 +33,8 @@ def resolve_mentions(doc: Doc) -> list[MentionRecord]:
     """Resolved mentions of `doc` in text order (see module docstring)."""
     titles = find_title_groups(doc)
     cands = ner_candidates(doc, titles)
+    cands = _completed_people(doc, cands)
+    cands += _recovered_people(doc, cands, titles)
     cands += _recovered_owners(doc, cands, {g.end: g for g in titles})
 
     def make(i: int, j: int, label: str) -> Candidate | None:
@@ -69,6 +72,61 @@ def _plausible_tag(doc: Doc, cand: Candidate) -> bool:
     if cand.end - cand.start != 1 or cand.label == "NORP" or cand.source == "pattern":
         return True
     return doc[cand.start].tag_ not in _COMMON_WORD_TAGS
+
+
+def _completed_people(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """ "[Demetris] Christofias": NER stopped early; take the capitalized words that follow."""
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    out = []
+    for cand in cands:
+        end = cand.end
+        if cand.label == "PERSON":
+            while (
+                end < len(doc)
+                and end - cand.start < MAX_NAME_WORDS
+                and _is_loose_person_token(doc[end], taken)
+            ):
+                end += 1
+        longer = make_candidate(doc, cand.start, end, "PERSON", cand.weight, cand.source)
+        out.append(longer if end > cand.end and longer is not None else cand)
+    return out
+
+
+def _recovered_people(
+    doc: Doc, cands: list[Candidate], titles: list[TitleGroup]
+) -> list[Candidate]:
+    """ "President Demetris Christofias" that NER missed: a title, then capitalized names."""
+    taken = {i for c in cands for i in range(c.start, c.end)}
+    found = []
+    for group in titles:
+        end = group.end
+        while (
+            end < len(doc)
+            and end - group.end < MAX_NAME_WORDS
+            and _is_loose_person_token(doc[end], taken)
+        ):
+            end += 1
+        if end == group.end or (end < len(doc) and doc[end].pos_ == "PROPN"):
+            continue
+        cand = make_candidate(doc, group.end, end, "PERSON", EVIDENCE_WEIGHT, "recovered")
+        if cand is not None and is_person_shaped(cand.text) and not _org_named_words(cand):
+            found.append(cand)
+    return found
+
+
+def _is_loose_person_token(tok: Token, taken: set[int]) -> bool:
+    return (
+        tok.i not in taken
+        and tok.pos_ == "PROPN"
+        and tok.is_title
+        and tok.is_alpha
+        and not tok.ent_type_
+        and fold(tok.text) not in TITLE_WORDS
+    )
+
+
+def _org_named_words(cand: Candidate) -> bool:
+    return any(w in ORG_HEAD_WORDS for w in cand.words)
 
 
 def _recovered_owners(

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from kb.errors import KBError, NotFound, QueryTimeout, ReadOnlyViolation, StoreError, UsageError
-from kb.report import export_to_file
+from kb.export import export_to_file
 from kb.store import readonly
 from kb.store.engine import is_sqlite, make_engine
 from kb.store.readonly import VIEW_DESCRIPTIONS, list_views, run_readonly, view_query
