@@ -25,7 +25,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from kb.records import Evidence, FactRecord, MentionRecord
+from kb.extract.relations import attached_date
+from kb.records import EntityRef, Evidence, FactRecord, MentionRecord
 from kb.resolve.index import MentionIndex, Placed
 from kb.resolve.places import is_demonym_like, place_for_demonym
 from kb.resolve.spans import is_possessive
@@ -65,6 +66,7 @@ _APPOS_SKIP = {"who", "is", "was", "has", "been", "will", "be", "now", "currentl
                "the", "a", "an", "its", "their", "then", "'s", "’s", "and", "as",
                "previously"}  # fmt: skip
 _COORDINATORS = {"and", ",", "&"}
+_MAX_MODIFIERS = 2
 
 
 @dataclass(frozen=True)
@@ -74,18 +76,23 @@ class RoleHit:
     title: str | None
     status: str
     pattern: str
+    verb: Token | None = None  # the verb that states the role, for its date
 
 
 def extract_roles(
     doc: Doc, mentions: Sequence[MentionRecord], published_on: dt.date | None = None
 ) -> Iterator[FactRecord]:
-    """holds_role facts of one article (`happened_on` is left to the article's date)."""
+    """holds_role facts of one article.
+
+    `happened_on` is the date attached to the verb that states the role ("was named
+    CEO on March 3"), resolved against `published_on`; otherwise None (the article's date).
+    """
     index = MentionIndex(doc, mentions)
     finder = _RoleFinder(doc, index, find_title_groups(doc, index.name_tokens))
     hits: list[RoleHit] = []
     for person in index.with_label("PERSON"):
         hits += finder.hits_for(person)
-    yield from _facts(doc, _best_hits(finder.apply_succession(hits)))
+    yield from _facts(doc, _best_hits(finder.apply_succession(hits)), published_on)
 
 
 class _RoleFinder:
@@ -114,6 +121,9 @@ class _RoleFinder:
             return []
         hits: list[RoleHit] = []
         owner = self._owner_before(group.start)
+        if owner is not None and owner.label in {"NORP", "GPE"}:
+            if self._org_for(owner, group.titles) is None:
+                return []  # "Russian President X": the country is named but not in the text
         while owner is not None:
             org = self._org_for(owner, group.titles)
             status = "former" if self._former_before(owner.start) else None
@@ -139,6 +149,10 @@ class _RoleFinder:
         if owner is not None:
             k = owner.end + (1 if owner.end < len(doc) and is_possessive(doc[owner.end]) else 0)
         group = self.by_start.get(k)
+        for skipped in range(1, _MAX_MODIFIERS + 1):
+            if group is not None or owner is not None or not _is_modifier(doc, k + skipped - 1):
+                break
+            group = self.by_start.get(k + skipped)  # "Jane Doe, International President of …"
         if group is None:
             return []
         org = self._org_after(group) or self._org_for(owner, group.titles)
@@ -193,9 +207,10 @@ class _RoleFinder:
                 status = "former" if verb.lemma_ in LEAVING_VERBS and role == "subject" else None
                 org = self._org_after(group) or self._verb_org(verb, role)
                 if org is not None:
-                    hits += self._hits(person, org, group, pattern, status)
+                    found = self._hits(person, org, group, pattern, status)
                 else:
-                    hits += self._context_hits(person, group, status)
+                    found = self._context_hits(person, group, status)
+                hits += [replace(hit, verb=verb) for hit in found]
         k = person.end
         if not hits and k + 1 < len(self.doc) and self.doc[k].lower_ == "as":
             group = self.by_start.get(k + 1) or self.by_start.get(k + 2)
@@ -291,12 +306,15 @@ class _RoleFinder:
         k += 1
         if k < len(doc) and doc[k].lower_ == "the":
             k += 1
-        for _ in range(3):
+        for _ in range(_MAX_MODIFIERS + 1):
             org = self.index.starting_at(k)
             if org is not None and org.label in ORG_LABELS | PLACE_LABELS:
-                return org
+                after = doc[org.end] if org.end < len(doc) else None
+                if after is None or not (after.pos_ == "NOUN" and after.is_lower):
+                    return org
+                org = None  # "the Athens newspaper …": the place only describes the noun
             skippable = org is not None and org.label == "NORP"
-            if not skippable and (k >= len(doc) or doc[k].pos_ != "ADJ"):
+            if not skippable and not _is_modifier(doc, k):
                 return None
             k = org.end if org is not None else k + 1
         return None
@@ -342,15 +360,32 @@ class _RoleFinder:
             before = [p for p in candidates if p.end <= sent.start and p.label in ORG_LABELS]
             if before:
                 return max(before, key=lambda p: p.start)
-        in_sentence = [p for p in candidates if sent.start <= p.start < sent.end]
+        in_sentence = [
+            p for p in candidates if sent.start <= p.start < sent.end and p.label in ORG_LABELS
+        ]
         if len({p.entity for p in in_sentence}) == 1:
             return in_sentence[0]
+        countries = self._countries()
+        if countries:
+            candidates = [p for p in candidates if p.label in ORG_LABELS or p.entity in countries]
+        if not candidates:
+            return None
         ranked = Counter(p.entity for p in candidates).most_common(2)
         top, count = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0
         if count >= DOMINANT_MENTIONS and count >= 2 * runner_up:
             return next(p for p in candidates if p.entity == top)
         return None
+
+    def _countries(self) -> set[EntityRef]:
+        """Places the article also names by adjective ("German" -> Germany): countries."""
+        places = list(self.index.with_label("GPE"))
+        names = [p.mention.text for p in places]
+        found = set()
+        for adjective in self.index.with_label("NORP"):
+            name = place_for_demonym(adjective.mention.text, names)
+            found |= {p.entity for p in places if p.mention.text == name}
+        return found
 
     def _hits(
         self,
@@ -402,6 +437,16 @@ class _RoleFinder:
         return old, new
 
 
+def _is_modifier(doc: Doc, i: int) -> bool:
+    """ "the opposition Green Party", "the Angolan NGO", "International President"."""
+    if i >= len(doc):
+        return False
+    tok = doc[i]
+    return tok.pos_ == "ADJ" or (
+        tok.pos_ in {"NOUN", "PROPN"} and not tok.ent_type_ and tok.is_alpha
+    )
+
+
 def _governing_verbs(root: Token) -> list[tuple[Token, str]]:
     """Verbs the person is the subject (or object) of, including "who" relative clauses."""
     verbs: list[tuple[Token, str]] = []
@@ -446,7 +491,7 @@ def _best_hits(hits: list[RoleHit]) -> list[RoleHit]:
     return [h for (p, o, t), h in best.items() if t is not None or (p, o) not in titled]
 
 
-def _facts(doc: Doc, hits: list[RoleHit]) -> Iterator[FactRecord]:
+def _facts(doc: Doc, hits: list[RoleHit], published_on: dt.date | None) -> Iterator[FactRecord]:
     for hit in hits:
         assert hit.org is not None
         sent = doc[hit.person.start].sent
@@ -459,6 +504,7 @@ def _facts(doc: Doc, hits: list[RoleHit]) -> Iterator[FactRecord]:
             object=hit.org.entity,
             title=hit.title,
             status="former" if hit.status == "former" else "current",
+            happened_on=attached_date([hit.verb], published_on) if hit.verb is not None else None,
             evidence=Evidence(
                 start_char=doc[start].idx,
                 end_char=doc[end - 1].idx + len(doc[end - 1]),

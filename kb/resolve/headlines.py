@@ -26,11 +26,14 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 
-def headline_tokens(doc: Doc) -> frozenset[int]:
-    """Indices of tokens in Title-Case lines without final punctuation, or ALL-CAPS sentences."""
+def headline_tokens(doc: Doc, text: str) -> frozenset[int]:
+    """Tokens in Title-Case lines without final punctuation, or in ALL-CAPS sentences.
+
+    `text` is doc.text (passed in because building it walks every token).
+    """
     found: set[int] = set()
     offset = 0
-    for line in doc.text.split("\n"):
+    for line in text.split("\n"):
         stripped = line.rstrip("\"'”’ \t")
         if stripped and not stripped.endswith((".", "!", "?")) and _share(line, _is_capitalized):
             found.update(_tokens_in(doc, offset, offset + len(line)))

@@ -187,13 +187,15 @@ class _LabelContext:
         return None
 
     def _is_adjective(self, cand: Candidate) -> bool:
-        """ "Ukrainian", "Austrian": a capitalized adjective names a group, not an entity."""
+        """ "Ukrainian", "Azerbaijani": an adjective of a place the article names is NORP."""
         tok = self.doc[cand.start]
-        return (
-            tok.tag_ in {"JJ", "JJR", "JJS"}
-            and tok.text[:1].isupper()
-            and cand.end == cand.start + 1
-        )
+        if cand.end != cand.start + 1 or not tok.text[:1].isupper():
+            return False
+        if tok.tag_ in {"JJ", "JJR", "JJS"}:
+            return True
+        own = fold(cand.text)
+        places = [p for p in self.place_names if fold(p) != own]
+        return is_demonym_like(cand.text) and place_for_demonym(cand.text, places) is not None
 
     def _titled_person(self, cand: Candidate) -> bool:
         """ "President Jane Doe", "Jane Doe, the president of …" name a person."""

@@ -40,9 +40,10 @@ def resolve_mentions(doc: Doc) -> list[MentionRecord]:
     def make(i: int, j: int, label: str) -> Candidate | None:
         return make_candidate(doc, i, j, label)
 
-    cands = resegment(doc, cands, headline_tokens(doc), make)
-    cands += repeated_names(doc, cands, make)
-    cands = _with_products(doc, cands)
+    text = doc.text  # built once: Doc.text walks every token
+    cands = resegment(doc, cands, headline_tokens(doc, text), make)
+    cands += repeated_names(doc, text, cands, make)
+    cands = _with_products(doc, text, cands)
     fix_labels(doc, cands, titles)
     cands = [c for c in cands if is_plausible_name(c.text, c.label) and _plausible_tag(doc, c)]
     cands.sort(key=lambda c: (c.start_char, c.end_char))
@@ -172,13 +173,13 @@ def _is_loose_name_token(tok: Token, taken: set[int]) -> bool:
     )
 
 
-def _with_products(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+def _with_products(doc: Doc, text: str, cands: list[Candidate]) -> list[Candidate]:
     """Add product mentions found by patterns; split off a known brand ("Acme X5" -> Acme)."""
     org_names = {fold(c.text) for c in cands if c.label in {"ORG", OWNER}}
     org_tokens = _KnownOrgTokens(doc, cands, org_names)
     products: list[Candidate] = []
     brands: list[Candidate] = []
-    for span in find_product_spans(doc, org_tokens):
+    for span in find_product_spans(doc, org_tokens, text):
         start = span.start
         brand_end = _known_brand_end(doc, span.start, span.model_start, org_names)
         if brand_end:

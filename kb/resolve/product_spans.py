@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from spacy.matcher import Matcher
 
 from kb.resolve.names import MONTHS_AND_DAYS, fold
+from kb.resolve.spans import tokens_at
 from kb.resolve.titles import PERSONAL_HONORIFICS, TITLE_WORDS
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _SCALE_WORDS = {"million", "billion", "thousand", "trillion", "percent", "%", "per", "-", "–", ":"}
 _NUMERIC_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
 _PLACE_ENTS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME"}
-_ANCHOR_WORDS = DEVICE_WORDS | {"Model"}
+_ANCHORS = re.compile(r"\d+|\b(?:Model|" + "|".join(sorted(DEVICE_WORDS)) + r")\b")
 _WINDOW_BEFORE, _WINDOW_AFTER = 3, 7
 _PRODUCT_DETERMINERS = {"the", "its", "their", "his", "her", "a", "new", "latest", "'s", "’s"}
 _COORDINATORS = {"and", ",", "or", "&"}
@@ -128,11 +129,16 @@ def product_matcher(vocab: Vocab) -> Matcher:
     return matcher
 
 
-def find_product_spans(doc: Doc, org_tokens: Container[int]) -> list[ProductSpan]:
-    """Product names in `doc`; `org_tokens` holds tokens of known organizations (brands)."""
+def find_product_spans(
+    doc: Doc, org_tokens: Container[int], text: str | None = None
+) -> list[ProductSpan]:
+    """Product names in `doc`; `org_tokens` holds tokens of known organizations (brands).
+
+    `text` is doc.text when the caller has it already.
+    """
     found: list[ProductSpan] = []
     lone: list[ProductSpan] = []
-    for match_id, start, end in _matches(doc):
+    for match_id, start, end in _matches(doc, doc.text if text is None else text):
         rule = doc.vocab.strings[match_id]
         span = _accept(doc, rule, start, end, org_tokens)
         if span is None:
@@ -145,18 +151,16 @@ def find_product_spans(doc: Doc, org_tokens: Container[int]) -> list[ProductSpan
     return sorted(accepted, key=lambda s: s.start)
 
 
-def _matches(doc: Doc) -> Iterator[tuple[int, int, int]]:
+def _matches(doc: Doc, text: str) -> Iterator[tuple[int, int, int]]:
     """Matcher hits, run only around tokens a product name must contain (fast on long texts)."""
     matcher = product_matcher(doc.vocab)
     windows: list[list[int]] = []
-    for tok in doc:
-        text = tok.text
-        if text in _ANCHOR_WORDS or any(ch.isdigit() for ch in text):
-            start, end = max(0, tok.i - _WINDOW_BEFORE), min(len(doc), tok.i + _WINDOW_AFTER)
-            if windows and start <= windows[-1][1]:
-                windows[-1][1] = end
-            else:
-                windows.append([start, end])
+    for i in tokens_at(doc, text, _ANCHORS):
+        start, end = max(0, i - _WINDOW_BEFORE), min(len(doc), i + _WINDOW_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
     for start, end in windows:
         for match_id, m_start, m_end in matcher(doc[start:end]):
             yield match_id, start + m_start, start + m_end

@@ -7,11 +7,13 @@ gazetteer: an untagged proper noun that spells one of them is a mention too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kb.resolve.linking import Candidate
 from kb.resolve.names import core_tokens, fold, is_person_shaped
+from kb.resolve.spans import tokens_at
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -21,20 +23,26 @@ _REPEATED_LABELS = {"PERSON", "ORG"}
 
 
 def repeated_names(
-    doc: Doc, cands: list[Candidate], make: Callable[[int, int, str], Candidate | None]
+    doc: Doc,
+    text: str,
+    cands: list[Candidate],
+    make: Callable[[int, int, str], Candidate | None],
 ) -> list[Candidate]:
     """Candidates for untagged tokens that spell a PERSON or ORG named elsewhere in `doc`."""
     known = _known_names(cands)
     if not known:
         return []
     first_words = {words[0] for words in known}
+    spelled = sorted({c.text.split()[i] for c in cands if c.text for i in (0, -1)}, key=len)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in reversed(spelled)) + r")\b")
     taken = {i for c in cands for i in range(c.start, c.end)}
     found: list[Candidate] = []
-    i = 0
-    while i < len(doc):
+    after = 0
+    for i in tokens_at(doc, text, pattern):
         tok = doc[i]
-        if i in taken or fold(tok.text) not in first_words or not tok.text[:1].isupper():
-            i += 1
+        if i < after or i in taken or fold(tok.text) not in first_words:
+            continue
+        if not tok.text[:1].isupper():
             continue
         end, label = _longest_known(doc, i, known, taken)
         if label is not None and _stands_alone(doc, i, end, taken):
@@ -42,9 +50,7 @@ def repeated_names(
             if cand is not None:
                 cand.weight, cand.source = 0, "repeat"
                 found.append(cand)
-            i = end
-        else:
-            i += 1
+            after = end
     return found
 
 

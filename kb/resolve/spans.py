@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from kb.resolve.linking import Candidate
@@ -40,6 +41,20 @@ def is_possessive(token: Token) -> bool:
         prev = token.doc[token.i - 1]
         return prev.whitespace_ == "" and prev.text.lower().endswith("s")
     return False
+
+
+def tokens_at(doc: Doc, text: str, pattern: re.Pattern[str]) -> list[int]:
+    """Indices of the tokens where `pattern` matches in `text` (= doc.text), in order.
+
+    Scanning the text with a regex and mapping hits to tokens is much cheaper than
+    visiting every Token object of a long document.
+    """
+    found: list[int] = []
+    for match in pattern.finditer(text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None and len(span) and (not found or found[-1] != span.start):
+            found.append(span.start)
+    return found
 
 
 def make_candidate(

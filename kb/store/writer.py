@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -227,7 +227,7 @@ def upsert_entities(conn: Connection, refs: dict[str, EntityRef]) -> dict[str, i
     if not refs:
         return {}
     rows = [{"key": k, "name": refs[k].name, "type": refs[k].label} for k in sorted(refs)]
-    conn.execute(_insert(conn, Entity).values(rows).on_conflict_do_nothing())  # type: ignore[attr-defined]
+    conn.execute(_insert(conn, Entity).on_conflict_do_nothing(), rows)  # type: ignore[attr-defined]
     # Lock the rows (in id order, so writers never wait on each other in a cycle): two
     # articles touching one entity then re-vote its type and name one after the other,
     # each seeing the other's committed counts.
@@ -240,15 +240,16 @@ def upsert_entities(conn: Connection, refs: dict[str, EntityRef]) -> dict[str, i
     return {key: entity_id for key, entity_id in found}
 
 
-def _upsert_counts(conn: Connection, table: type, rows: list[dict], keys: list[str]) -> None:
+def _upsert_counts(conn: Connection, table: Any, rows: list[dict], keys: list[str]) -> None:
+    """Add `seen` counts, creating rows that do not exist (one cached statement, executemany)."""
     if not rows:
         return
-    stmt = _insert(conn, table).values(rows)
+    stmt = _insert(conn, table)
     stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
         index_elements=keys,
         set_={"seen": table.seen + stmt.excluded.seen},  # type: ignore[attr-defined]
     )
-    conn.execute(stmt)
+    conn.execute(stmt, rows)
 
 
 def _evidence(ev: Evidence) -> dict[str, int]:

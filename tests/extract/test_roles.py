@@ -5,6 +5,8 @@ Runs the real resolver, since roles depend on titles being split off names.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from spacy.language import Language
 
@@ -256,3 +258,23 @@ def test_context_roles_are_less_confident(nlp: Language) -> None:
     (inferred,) = roles(nlp, text)
     assert inferred.extractor == "roles.context"
     assert inferred.confidence < direct[0].confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "happened_on"),
+    [
+        (
+            "Sofia Rossi was named chief operating officer of Massive Dynamic on March 3.",
+            dt.date(2025, 3, 3),
+        ),
+        (
+            "Rafael Duarte retired as chairman of Banco Atlantico on Tuesday.",
+            dt.date(2025, 7, 15),
+        ),
+        ("Acme Robotics CEO Maria Lopez spoke on Monday.", None),
+    ],
+)
+def test_role_date_from_its_verb(nlp: Language, text: str, happened_on: dt.date | None) -> None:
+    doc = nlp(text)
+    (fact,) = extract_roles(doc, resolve_mentions(doc), dt.date(2025, 7, 20))
+    assert fact.happened_on == happened_on
