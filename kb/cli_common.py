@@ -21,7 +21,7 @@ FORMATS = ("table", "csv", "json", "jsonl")
 class KBClickError(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 class KBGroup(click.Group):

@@ -8,6 +8,7 @@ already (before any NLP), and writes one transaction per article.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import time
 from collections import deque
@@ -65,7 +66,7 @@ class IngestSummary:
 ProgressCallback = Callable[[Article, int], None]
 
 
-def analyze_doc(doc: Doc, published_on: object = None) -> ArticleAnalysis:
+def analyze_doc(doc: Doc, published_on: dt.date | None = None) -> ArticleAnalysis:
     """Resolve and extract everything from one parsed text."""
     from kb.extract.figures import extract_figures
     from kb.extract.meetings import extract_meetings
@@ -74,7 +75,7 @@ def analyze_doc(doc: Doc, published_on: object = None) -> ArticleAnalysis:
     from kb.extract.roles import extract_roles
     from kb.resolve.mentions import resolve_mentions
 
-    date = published_on  # type: ignore[assignment]
+    date = published_on
     mentions = resolve_mentions(doc)
     facts: list[FactRecord] = []
     for extractor in (extract_meetings, extract_roles, extract_products, extract_relations):

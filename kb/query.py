@@ -32,15 +32,27 @@ SQLITE_READ_CACHE_KIB = 65_536
 def reading_engine(url: str) -> Engine:
     """An engine for questions. On SQLite its transactions begin DEFERRED, so a question
     never takes (or waits for) the write lock a running ingest holds, and its page cache
-    is big enough that one profile does not read the same pages from disk twice."""
+    is big enough that one profile does not read the same pages from disk twice; on
+    PostgreSQL its sessions skip parallel workers and JIT (see _postgres_small_queries)."""
     engine = make_engine(url, write=False)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_cache)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgres_small_queries)
     return engine
 
 
 def _sqlite_read_cache(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.execute(f"PRAGMA cache_size = -{SQLITE_READ_CACHE_KIB}")
+
+
+def _postgres_small_queries(dbapi_connection: Any, _record: Any) -> None:
+    """A question reads a few thousand rows: starting parallel workers or compiling it
+    (JIT) takes longer than running it (who-met of a busy person: 40 ms → 26 ms)."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    dbapi_connection.commit()
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,8 @@ class Candidate:
     mention_count: int
 
     def describe(self) -> str:
-        return f"{self.name} ({self.type}, {self.mention_count} mentions)"
+        mentions = "mention" if self.mention_count == 1 else "mentions"
+        return f"{self.name} ({self.type}, {self.mention_count} {mentions})"
 
 
 @dataclass(frozen=True)
@@ -556,20 +569,30 @@ def articles_of(
     For an entity in many articles, walking all articles newest first and stopping at
     `limit` of its own is cheaper than dating every article it is in; for a rare one it is
     the other way round. Both give the same rows."""
-    params: dict[str, Any] = {"entity_id": entity_id, "limit": limit}
-    newest_first = "ORDER BY a.published_on DESC NULLS LAST, a.id DESC LIMIT :limit"
     stored = conn.execute(text("SELECT max(id) FROM articles")).scalar() or 0
+    mine = (
+        "EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = :entity_id AND m.article_id = a.id)"
+    )
     if article_count is not None and article_count**2 > limit * stored:
-        pick = (
-            "SELECT a.id FROM articles a WHERE EXISTS (SELECT 1 FROM mentions m "
-            f"WHERE m.entity_id = :entity_id AND m.article_id = a.id) {newest_first}"
-        )
+        # Down the published_on index backwards (which both stores can do for this order),
+        # then undated articles if that did not fill the page.
+        picks = [
+            f"SELECT a.id FROM articles a WHERE a.published_on IS NOT NULL AND {mine} "
+            "ORDER BY a.published_on DESC, a.id DESC LIMIT :limit",
+            f"SELECT a.id FROM articles a WHERE a.published_on IS NULL AND {mine} "
+            "ORDER BY a.id DESC LIMIT :limit",
+        ]
     else:
-        pick = (
+        picks = [
             "SELECT a.id FROM articles a WHERE a.id IN "
-            f"(SELECT article_id FROM mentions WHERE entity_id = :entity_id) {newest_first}"
-        )
-    ids = [row[0] for row in conn.execute(text(pick), params)]
+            "(SELECT article_id FROM mentions WHERE entity_id = :entity_id) "
+            "ORDER BY a.published_on DESC NULLS LAST, a.id DESC LIMIT :limit"
+        ]
+    ids: list[int] = []
+    for pick in picks:
+        if len(ids) < limit:
+            params = {"entity_id": entity_id, "limit": limit - len(ids)}
+            ids += [row[0] for row in conn.execute(text(pick), params)]
     stmt = _expanding(
         "SELECT article_id, published_on, title, source, url FROM v_articles "
         "WHERE article_id IN :ids ORDER BY published_on DESC NULLS LAST, article_id DESC",

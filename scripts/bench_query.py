@@ -594,25 +594,54 @@ def measure_queries(url: str, names: dict[str, Any], repeat: int) -> dict[str, A
     return results
 
 
-def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS (KiB) and exit status of one process."""
+def _run(args: list[str]) -> float:
+    """Wall seconds of one process (which must succeed)."""
     began = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     wall = time.perf_counter() - began
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss, proc.returncode
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {done.stderr.decode()[-2000:]}")
+    return wall
+
+
+# Runs `kb` and prints its own peak RSS last on stderr. Not ru_maxrss from wait4: Linux
+# carries the forking parent's high-water mark (this script's, holding the corpus) into it.
+_PEAK_RSS_PROBE = """
+import sys
+from kb.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    status = open("/proc/self/status").read()
+    peak = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")]
+    print("peak_rss_kib", peak[0] if peak else "0", file=sys.stderr)
+"""
+
+
+def _run_kb_peak(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one `kb` process."""
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS_PROBE, *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - began
+    if done.returncode != 0:
+        raise SystemExit(f"kb {' '.join(args)} failed: {done.stderr[-2000:]}")
+    peak_kib = float(done.stderr.strip().splitlines()[-1].split()[1])
+    return wall, peak_kib / 1024
 
 
 def measure_startup(db: str, person: str) -> dict[str, Any]:
     """Process start-up, separately from query time: bare Python, importing the CLI, and a
     whole `kb who-met` run; and whether that run imported spaCy."""
-    bare = statistics.median(_run([sys.executable, "-c", "pass"])[0] for _ in range(5))
-    cli = statistics.median(_run([sys.executable, "-c", "import kb.cli"])[0] for _ in range(5))
+    bare = statistics.median(_run([sys.executable, "-c", "pass"]) for _ in range(5))
+    cli = statistics.median(_run([sys.executable, "-c", "import kb.cli"]) for _ in range(5))
     who = statistics.median(
-        _run([*KB, "who-met", person, "--db", db, "--format", "json"])[0] for _ in range(5)
+        _run([*KB, "who-met", person, "--db", db, "--format", "json"]) for _ in range(5)
     )
     probe = subprocess.run(
         [
@@ -636,25 +665,28 @@ def measure_startup(db: str, person: str) -> dict[str, Any]:
 
 
 def measure_export(db: str, rows: int, workdir: Path) -> dict[str, Any]:
-    """`kb export v_relations` to CSV: rows/s over the whole process, and its peak RSS next
-    to that of exporting a tenth of the rows (flat memory: about the same)."""
+    """`kb export v_relations` to CSV: rows/s over the whole process and after start-up
+    (the extra rows over the extra time of a run with a tenth of them), and its peak RSS
+    next to that of the tenth (flat memory: about the same)."""
     out = workdir / "export.csv"
     tenth = max(1, rows // 10)
-    small_wall, small_rss, _ = _run(
-        [*KB, "export", "--query", f"SELECT * FROM v_relations LIMIT {tenth}", "--db", db,
+    small_wall, small_rss = _run_kb_peak(
+        ["export", "--query", f"SELECT * FROM v_relations LIMIT {tenth}", "--db", db,
          "--out", str(out), "--force"]
     )  # fmt: skip
-    wall, rss, _ = _run([*KB, "export", "v_relations", "--db", db, "--out", str(out), "--force"])
-    written = sum(1 for _ in out.open(encoding="utf-8")) - 1
+    wall, rss = _run_kb_peak(["export", "v_relations", "--db", db, "--out", str(out), "--force"])
+    with out.open(encoding="utf-8") as written_file:
+        written = sum(1 for _ in written_file) - 1
     out.unlink()
     return {
         "rows": written,
         "seconds": round(wall, 2),
         "rows_per_s": round(written / wall),
-        "peak_rss_mb": round(rss / 1024, 1),
+        "rows_per_s_after_startup": round((written - tenth) / max(1e-9, wall - small_wall)),
+        "peak_rss_mb": round(rss, 1),
         "tenth_rows": tenth,
         "tenth_seconds": round(small_wall, 2),
-        "tenth_peak_rss_mb": round(small_rss / 1024, 1),
+        "tenth_peak_rss_mb": round(small_rss, 1),
         "rss_ratio": round(rss / small_rss, 2),
     }
 
@@ -750,26 +782,37 @@ def print_table(results: dict[str, Any]) -> None:
         print(line)
 
 
+TARGETED = (
+    "who-met busiest person",
+    "who-met busiest, new connection",
+    "who-met typical people",
+    "entity busiest",
+    "entity busiest person",
+    "entity busiest, new connection",
+    "entity typical",
+)
+
+
 def verdict(results: dict[str, Any]) -> list[str]:
+    """The SPEC's targets on SQLite; PostgreSQL is reported against the same numbers."""
     lines = []
-    sqlite_q = results["stores"]["sqlite"]["queries"]
-    for name in (
-        "who-met busiest person",
-        "who-met typical people",
-        "entity busiest",
-        "entity typical",
-    ):
-        ms = sqlite_q[name]["median_ms"]
-        lines.append(
-            f"{'PASS' if ms < TARGET_MS else 'FAIL'} sqlite {name}: {ms} ms (< {TARGET_MS})"
-        )
+    for store, data in results["stores"].items():
+        for name in TARGETED:
+            ms = data["queries"][name]["median_ms"]
+            mark = ("PASS" if ms < TARGET_MS else "FAIL") if store == "sqlite" else "info"
+            lines.append(f"{mark} {store} {name}: {ms} ms (target < {TARGET_MS:g})")
     export = results["stores"]["sqlite"].get("export")
     if export:
-        ok = export["rows_per_s"] >= TARGET_EXPORT_ROWS_PER_S
+        ok = export["rows_per_s_after_startup"] >= TARGET_EXPORT_ROWS_PER_S
         lines.append(
-            f"{'PASS' if ok else 'FAIL'} sqlite export: {export['rows_per_s']:,} rows/s "
-            f"(>= {TARGET_EXPORT_ROWS_PER_S:,}); peak RSS {export['peak_rss_mb']} MB vs "
-            f"{export['tenth_peak_rss_mb']} MB at a tenth of the rows"
+            f"{'PASS' if ok else 'FAIL'} sqlite export: {export['rows_per_s_after_startup']:,} "
+            f"rows/s after start-up ({export['rows_per_s']:,} over the whole process; target "
+            f">= {TARGET_EXPORT_ROWS_PER_S:,})"
+        )
+        flat = export["rss_ratio"] <= 1.2
+        lines.append(
+            f"{'PASS' if flat else 'FAIL'} sqlite export memory: peak RSS {export['peak_rss_mb']}"
+            f" MB for {export['rows']:,} rows vs {export['tenth_peak_rss_mb']} MB for a tenth"
         )
     startup = results["stores"]["sqlite"].get("startup")
     if startup:

@@ -2,8 +2,8 @@
 
 Runs the model + kb.resolve.resolve_mentions + extract_roles + extract_products over
 
-* the seed documents (../shared/seeds/*.txt; a bulleted digest is split into items
-  the way kb.clean would) against ../shared/eval/seeds-dev.jsonl, and
+* the seed documents (../shared/seeds/*.txt, read and cleaned by kb.read/kb.clean as
+  `kb ingest` does) against ../shared/eval/seeds-dev.jsonl, and
 * the DWIE dev set (../shared/eval/public/dwie_dev) against its per-document gold,
 
 merging entities across articles by key as the store does (label by vote_label,
@@ -15,6 +15,7 @@ display name by best_name), and prints precision / recall / F1 per kind.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import sys
@@ -61,7 +62,7 @@ class Corpus:
     roles: list[tuple[str, str, str, str | None, str, str]] = field(default_factory=list)
     makes: list[tuple[str, str, str, str]] = field(default_factory=list)
 
-    def add(self, doc_id: str, nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    def add(self, doc_id: str, nlp, text: str, published_on: dt.date | None) -> None:  # type: ignore[no-untyped-def]
         doc = nlp(text)
         mentions = resolve_mentions(doc)
         for m in mentions:
@@ -70,7 +71,7 @@ class Corpus:
             entity.aliases[m.text] += 1
             entity.aliases[m.entity.name] += 0
             entity.docs.add(doc_id)
-        for fact in extract_roles(doc, mentions, None):
+        for fact in extract_roles(doc, mentions, published_on):
             assert fact.object is not None
             self.roles.append(
                 (
@@ -82,7 +83,7 @@ class Corpus:
                     fact.extractor,
                 )
             )
-        for fact in extract_products(doc, mentions, None):
+        for fact in extract_products(doc, mentions, published_on):
             assert fact.object is not None
             self.makes.append((doc_id, fact.subject.key, fact.object.key, fact.extractor))
 
@@ -120,22 +121,36 @@ def read_gold(path: Path) -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(chunk) for chunk in re.findall(r"\{.*?\}(?=\s*(?:\{|$))", text, re.S)]
 
 
-def seed_articles() -> list[tuple[str, str]]:
-    articles = []
-    for path in sorted(SEEDS.glob("*.txt")):
+def articles_of(path: Path) -> list[tuple[str, str, dt.date | None]]:
+    """(id, text, date) of each article in `path`, read and cleaned as `kb ingest` does.
+
+    Without the reader/cleaner (or if they fail) the raw text is used, a bulleted
+    digest split into its items.
+    """
+    try:
+        from kb.clean import clean_document
+        from kb.read import iter_documents
+
+        found = []
+        for raw in iter_documents([str(path)]):
+            if isinstance(raw, Exception):
+                raise raw
+            for article in clean_document(raw):
+                found.append((f"{path.stem}#{article.item}", article.text, article.published_on))
+        return found
+    except Exception:  # the measurement must still run while those stages change
         text = path.read_text(encoding="utf-8")
         items = BULLET.split(text)
         if len(items) > 2:
-            articles += [(f"{path.stem}#{i}", item) for i, item in enumerate(items[1:], 1)]
-        else:
-            articles.append((path.stem, text))
-    return articles
+            return [(f"{path.stem}#{i}", item, None) for i, item in enumerate(items[1:], 1)]
+        return [(path.stem, text, None)]
 
 
 def measure_seeds(nlp, show: bool) -> None:  # type: ignore[no-untyped-def]
     corpus = Corpus()
-    for doc_id, text in seed_articles():
-        corpus.add(doc_id, nlp, text)
+    for path in sorted(SEEDS.glob("*.txt")):
+        for doc_id, text, published_on in articles_of(path):
+            corpus.add(doc_id, nlp, text, published_on)
     gold = read_gold(SEED_GOLD)
     ents = corpus.entities
 
@@ -228,7 +243,8 @@ def measure_seeds(nlp, show: bool) -> None:  # type: ignore[no-untyped-def]
 def measure_dwie(nlp, show: bool) -> None:  # type: ignore[no-untyped-def]
     corpus = Corpus()
     for path in sorted((DWIE / "docs").glob("*.txt")):
-        corpus.add(path.stem, nlp, path.read_text(encoding="utf-8"))
+        for _, text, published_on in articles_of(path):
+            corpus.add(path.stem, nlp, text, published_on)
     gold = read_gold(DWIE / "gold.jsonl")
     ents = corpus.entities
     kinds = {"PERSON", "ORG", "GPE", "LOC"}

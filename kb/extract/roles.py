@@ -404,7 +404,7 @@ class _RoleFinder:
         """ "A was succeeded by B", "B succeeded/replaced A": A is former, B holds A's role."""
         extra: list[RoleHit] = []
         former: set[tuple[str, int]] = set()
-        for token in self.doc:
+        for token in self._tokens_near_two_people():
             if token.lemma_ not in SUCCESSION_VERBS:
                 continue
             old, new = self._succession_pair(token)
@@ -420,6 +420,13 @@ class _RoleFinder:
                 hit = replace(hit, status="former")
             out.append(hit)
         return out
+
+    def _tokens_near_two_people(self) -> Iterator[Token]:
+        """Tokens of the sentences that name at least two people (where successions are)."""
+        starts = Counter(self.doc[p.start].sent.start for p in self.index.with_label("PERSON"))
+        for start, people in sorted(starts.items()):
+            if people >= 2:
+                yield from self.doc[start].sent
 
     def _succession_pair(self, verb: Token) -> tuple[Placed | None, Placed | None]:
         old = new = None

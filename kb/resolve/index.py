@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
     from kb.records import EntityRef, MentionRecord
 
@@ -49,7 +48,6 @@ class MentionIndex:
                 self._at.setdefault(i, p)
         self._by_start = {p.start: p for p in reversed(self.placed)}
         self._by_end = {p.end: p for p in self.placed}
-        self.frequency: Counter[str] = Counter(p.entity.key for p in self.placed)
 
     def at(self, i: int) -> Placed | None:
         return self._at.get(i)
@@ -62,13 +60,6 @@ class MentionIndex:
 
     def with_label(self, *labels: str) -> Iterable[Placed]:
         return (p for p in self.placed if p.label in labels)
-
-    def in_span(self, span: Span, *labels: str) -> list[Placed]:
-        return [
-            p
-            for p in self.placed
-            if p.start >= span.start and p.end <= span.end and (not labels or p.label in labels)
-        ]
 
     @property
     def name_tokens(self) -> frozenset[int]:

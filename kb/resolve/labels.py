@@ -95,11 +95,10 @@ def _agree_in_lists(doc: Doc, cands: list[Candidate]) -> None:
     lists: list[list[Candidate]] = []
     for cand in ordered:
         previous = lists[-1][-1] if lists else None
-        between = doc[previous.end : cand.start] if previous is not None else None
         if (
-            between is not None
-            and 0 < len(between) <= 2
-            and all(t.lower_ in _LIST_JOINERS for t in between)
+            previous is not None
+            and 0 < cand.start - previous.end <= 2
+            and all(doc[i].lower_ in _LIST_JOINERS for i in range(previous.end, cand.start))
         ):
             lists[-1].append(cand)
         else:

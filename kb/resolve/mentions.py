@@ -8,9 +8,11 @@ article share one EntityRef whose name is the most complete form.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from kb.records import EntityRef, Evidence, MentionRecord
+from kb.resolve.companies import recovered_companies
 from kb.resolve.headlines import headline_tokens, resegment
 from kb.resolve.labels import EVIDENCE_WEIGHT, ORG_HEAD_WORDS, fix_labels
 from kb.resolve.linking import Candidate, link_candidates
@@ -33,13 +35,14 @@ def resolve_mentions(doc: Doc) -> list[MentionRecord]:
     """Resolved mentions of `doc` in text order (see module docstring)."""
     titles = find_title_groups(doc)
     cands = ner_candidates(doc, titles)
-    cands = _completed_people(doc, cands)
-    cands += _recovered_people(doc, cands, titles)
-    cands += _recovered_owners(doc, cands, {g.end: g for g in titles})
 
     def make(i: int, j: int, label: str) -> Candidate | None:
         return make_candidate(doc, i, j, label)
 
+    cands = recovered_companies(doc, cands, make)
+    cands = _completed_people(doc, cands)
+    cands += _recovered_people(doc, cands, titles)
+    cands += _recovered_owners(doc, cands, {g.end: g for g in titles})
     text = doc.text  # built once: Doc.text walks every token
     cands = resegment(doc, cands, headline_tokens(doc, text), make)
     cands += repeated_names(doc, text, cands, make)
@@ -47,21 +50,30 @@ def resolve_mentions(doc: Doc) -> list[MentionRecord]:
     fix_labels(doc, cands, titles)
     cands = [c for c in cands if is_plausible_name(c.text, c.label) and _plausible_tag(doc, c)]
     cands.sort(key=lambda c: (c.start_char, c.end_char))
-    entities = link_candidates(cands)
+    return _records(doc, cands)
+
+
+def _records(doc: Doc, cands: list[Candidate]) -> list[MentionRecord]:
+    refs = [EntityRef(key=e.key, name=e.name, label=e.label) for e in link_candidates(cands)]
+    if doc.has_annotation("SENT_START"):
+        sentences = [(s.start, s.start_char, s.end_char) for s in doc.sents]
+    else:
+        sentences = [(0, 0, len(doc.text))]
+    sentence_starts = [start for start, _, _ in sentences]
     records = []
     for cand in cands:
-        entity = entities[cand.cluster]
-        sent = doc[cand.start].sent
+        _, sent_start, sent_end = sentences[bisect_right(sentence_starts, cand.start) - 1]
+        ref = refs[cand.cluster]
         records.append(
             MentionRecord(
-                entity=EntityRef(key=entity.key, name=entity.name, label=entity.label),
+                entity=ref,
                 text=cand.text,
-                label=entity.label,
+                label=ref.label,
                 evidence=Evidence(
                     start_char=cand.start_char,
                     end_char=cand.end_char,
-                    sent_start=sent.start_char,
-                    sent_end=sent.end_char,
+                    sent_start=sent_start,
+                    sent_end=sent_end,
                 ),
             )
         )
@@ -88,8 +100,10 @@ def _completed_people(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
                 and _is_loose_person_token(doc[end], taken)
             ):
                 end += 1
-        longer = make_candidate(doc, cand.start, end, "PERSON", cand.weight, cand.source)
-        out.append(longer if end > cand.end and longer is not None else cand)
+        longer = None
+        if end > cand.end:
+            longer = make_candidate(doc, cand.start, end, "PERSON", cand.weight, cand.source)
+        out.append(longer or cand)
     return out
 
 

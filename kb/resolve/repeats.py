@@ -7,13 +7,12 @@ gazetteer: an untagged proper noun that spells one of them is a mention too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kb.resolve.linking import Candidate
 from kb.resolve.names import core_tokens, fold, is_person_shaped
-from kb.resolve.spans import tokens_at
+from kb.resolve.spans import tokens_spelled
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -33,12 +32,11 @@ def repeated_names(
     if not known:
         return []
     first_words = {words[0] for words in known}
-    spelled = sorted({c.text.split()[i] for c in cands if c.text for i in (0, -1)}, key=len)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in reversed(spelled)) + r")\b")
+    spelled = {c.text.split()[i] for c in cands if c.text for i in (0, -1)}
     taken = {i for c in cands for i in range(c.start, c.end)}
     found: list[Candidate] = []
     after = 0
-    for i in tokens_at(doc, text, pattern):
+    for i in tokens_spelled(doc, text, spelled):
         tok = doc[i]
         if i < after or i in taken or fold(tok.text) not in first_words:
             continue

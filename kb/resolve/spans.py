@@ -15,6 +15,8 @@ from kb.resolve.names import clean_surface, fold, is_plausible_name
 from kb.resolve.titles import PERSONAL_HONORIFICS
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from spacy.tokens import Doc, Span, Token
 
     from kb.resolve.title_groups import TitleGroup
@@ -55,6 +57,24 @@ def tokens_at(doc: Doc, text: str, pattern: re.Pattern[str]) -> list[int]:
         if span is not None and len(span) and (not found or found[-1] != span.start):
             found.append(span.start)
     return found
+
+
+def tokens_spelled(doc: Doc, text: str, words: Iterable[str]) -> list[int]:
+    """Indices of the tokens that start an occurrence of one of `words` (whole words)."""
+    found: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            whole = (at == 0 or not text[at - 1].isalnum()) and (
+                end == len(text) or not text[end].isalnum()
+            )
+            if whole:
+                span = doc.char_span(at, end, alignment_mode="expand")
+                if span is not None and len(span):
+                    found.add(span.start)
+            at = text.find(word, end)
+    return sorted(found)
 
 
 def make_candidate(

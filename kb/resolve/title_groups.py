@@ -97,8 +97,8 @@ def _used_as_title(span: Span) -> bool:
 
 
 def _joined(doc: Doc, end: int, start: int) -> bool:
-    between = [t.lower_ for t in doc[end:start]]
-    return 0 < len(between) <= 2 and all(w in _JOINERS for w in between)
+    """ "founder and CEO", "chairman, CEO": one or two joiners between two titles."""
+    return 0 < start - end <= 2 and all(doc[i].lower_ in _JOINERS for i in range(end, start))
 
 
 def _build_group(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -286,7 +286,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
     )
     if analysis.mentions:
         conn.execute(
-            Mention.__table__.insert(),
+            insert(Mention),
             [
                 {
                     "article_id": article_id,
@@ -300,7 +300,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
         )
     if analysis.facts:
         conn.execute(
-            Fact.__table__.insert(),
+            insert(Fact),
             [
                 {
                     "article_id": article_id,
@@ -321,7 +321,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
         )
     if analysis.figures:
         conn.execute(
-            Figure.__table__.insert(),
+            insert(Figure),
             [
                 {
                     "article_id": article_id,

@@ -158,7 +158,7 @@ def test_ambiguous_name_lists_candidates_and_exits_1(db: str) -> None:
     assert result.exit_code == 1
     assert "'Chen' could be 2 entities; say which:" in result.stderr
     assert "Chen Jia (PERSON, 2 mentions)" in result.stderr
-    assert "Chen Wei (PERSON, 1 mentions)" in result.stderr
+    assert "Chen Wei (PERSON, 1 mention)" in result.stderr
     assert "Traceback" not in result.output
 
 
@@ -546,6 +546,16 @@ def test_graph_png_is_a_valid_image(db: str, tmp_path: Path) -> None:
 
     with Image.open(out) as image:
         image.verify()
+
+
+def test_graph_png_without_pillow_says_what_to_install(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    result = kb("graph", "Anna Berg", "--out", str(tmp_path / "g.png"), "--db", db)
+    assert result.exit_code == 2
+    assert "PNG output needs Pillow" in result.stderr
+    assert not (tmp_path / "g.png").exists()
 
 
 def test_graph_of_someone_who_met_nobody_is_one_node(db: str, tmp_path: Path) -> None:

@@ -83,3 +83,10 @@ def test_product_fact_shape(nlp: Language) -> None:
 def test_one_fact_per_pair_per_article(nlp: Language) -> None:
     text = "Tesla's Model Y sold well. Tesla said the Model Y would get a new battery."
     assert len(makes(nlp, text)) == 1
+
+
+def test_relation_is_in_the_vocabulary() -> None:
+    from kb.extract.products import RELATION
+    from kb.extract.relations import RELATIONS
+
+    assert RELATION in RELATIONS

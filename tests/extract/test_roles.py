@@ -278,3 +278,10 @@ def test_role_date_from_its_verb(nlp: Language, text: str, happened_on: dt.date 
     doc = nlp(text)
     (fact,) = extract_roles(doc, resolve_mentions(doc), dt.date(2025, 7, 20))
     assert fact.happened_on == happened_on
+
+
+def test_relation_is_in_the_vocabulary() -> None:
+    from kb.extract.relations import RELATIONS
+    from kb.extract.roles import RELATION
+
+    assert RELATION in RELATIONS

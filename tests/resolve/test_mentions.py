@@ -102,6 +102,36 @@ def triples(found: list[MentionRecord]) -> set[tuple[str, str, str]]:
             "The award went to Prime Minister Mark Rutte.",
             {("Mark Rutte", "PERSON", "Mark Rutte")},
         ),
+        # a legal form makes a company name even where NER misses it
+        (
+            "Jade Dragon Motor Co., Ltd. was founded in Hangzhou in 2003.",
+            {
+                ("Jade Dragon Motor Co., Ltd.", "ORG", "Jade Dragon Motor"),
+                ("Hangzhou", "GPE", "Hangzhou"),
+            },
+        ),
+        # a Title-Case headline keeps only the names the body confirms
+        (
+            "Maria Lopez Wins Design Award Against Strong Field\n\n"
+            "Maria Lopez, the chief executive of Helios Energy, received the award in Milan. "
+            "Lopez thanked her team.",
+            {
+                ("Maria Lopez", "PERSON", "Maria Lopez"),
+                ("Lopez", "PERSON", "Maria Lopez"),
+                ("Helios Energy", "ORG", "Helios Energy"),
+                ("Milan", "GPE", "Milan"),
+            },
+        ),
+        # "Vienna, Freiburg, London and Copenhagen": a list shares its label
+        (
+            "She has travelled to Vienna, Freiburg, London and Copenhagen this year.",
+            {
+                ("Vienna", "GPE", "Vienna"),
+                ("Freiburg", "GPE", "Freiburg"),
+                ("London", "GPE", "London"),
+                ("Copenhagen", "GPE", "Copenhagen"),
+            },
+        ),
         # "carmaker Nio": a descriptor says the one-word name is a company
         (
             "Chinese carmaker Nio launched its ET9 sedan in Shanghai.",
