@@ -32,6 +32,11 @@ def mark_line_breaks(doc: Doc) -> Doc:
         ends_like_line = not before.is_alpha or not before.text.islower()
         if brk.text.count("\n") > 1 or (starts_like_sentence and ends_like_line):
             token.is_sent_start = True
+            # The parser, given a forced start, sometimes ends the sentence after one word
+            # ("Lei | Jun hosted …"), which also hides the name from NER.
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is not None and following.is_alpha and token.is_alpha:
+                following.is_sent_start = False
     return doc
 
 

@@ -26,9 +26,16 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kb.extract.relations import attached_date
-from kb.records import EntityRef, Evidence, FactRecord, MentionRecord
+from kb.records import Evidence, FactRecord, MentionRecord
+from kb.resolve.context import (
+    MAX_MODIFIERS,
+    ORG_LABELS,
+    PLACE_LABELS,
+    OrgContext,
+    is_modifier,
+)
 from kb.resolve.index import MentionIndex, Placed
-from kb.resolve.places import is_demonym_like, place_for_demonym
+from kb.resolve.places import is_demonym_like
 from kb.resolve.spans import is_possessive
 from kb.resolve.title_groups import TitleGroup, find_title_groups
 from kb.resolve.titles import (
@@ -47,26 +54,17 @@ CONFIDENCE: dict[str, float] = {
     "prefix": 0.9, "appos": 0.85, "title_of": 0.85, "copula": 0.8, "as_title": 0.75,
     "founded": 0.8, "succession": 0.7, "possessive": 0.6, "context": 0.5,
 }  # fmt: skip
-ORG_LABELS = frozenset({"ORG"})
-PLACE_LABELS = frozenset({"GPE"})
 ROLE_VERBS = frozenset(
     {"be", "become", "remain", "serve", "name", "appoint", "elect", "promote", "make", "hire",
      "install", "nominate", "tap", "choose", "select", "reappoint", "re-elect"}
 )  # fmt: skip
 FOUNDING_VERBS = frozenset({"found", "co-found", "cofound", "establish"})
 SUCCESSION_VERBS = frozenset({"succeed", "replace"})
-COMPANY_NOUNS = frozenset(
-    {"company", "firm", "group", "automaker", "carmaker", "maker", "manufacturer", "startup",
-     "bank", "brand", "business", "corporation", "enterprise", "conglomerate", "giant"}
-)  # fmt: skip
-# An organization mentioned this often, and twice as often as any other, is the topic.
-DOMINANT_MENTIONS = 3
 _OF = {"of", "at", "for", "with", "in"}
 _APPOS_SKIP = {"who", "is", "was", "has", "been", "will", "be", "now", "currently", "also",
                "the", "a", "an", "its", "their", "then", "'s", "’s", "and", "as",
                "previously"}  # fmt: skip
 _COORDINATORS = {"and", ",", "&"}
-_MAX_MODIFIERS = 2
 
 
 @dataclass(frozen=True)
@@ -99,6 +97,7 @@ class _RoleFinder:
     def __init__(self, doc: Doc, index: MentionIndex, groups: list[TitleGroup]):
         self.doc = doc
         self.index = index
+        self.context = OrgContext(doc, index)
         self.by_end = {g.end: g for g in groups}
         self.by_start = {g.start: g for g in groups}
         self.covering = {i: g for g in groups for i in range(g.start, g.end)}
@@ -149,8 +148,8 @@ class _RoleFinder:
         if owner is not None:
             k = owner.end + (1 if owner.end < len(doc) and is_possessive(doc[owner.end]) else 0)
         group = self.by_start.get(k)
-        for skipped in range(1, _MAX_MODIFIERS + 1):
-            if group is not None or owner is not None or not _is_modifier(doc, k + skipped - 1):
+        for skipped in range(1, MAX_MODIFIERS + 1):
+            if group is not None or owner is not None or not is_modifier(doc, k + skipped - 1):
                 break
             group = self.by_start.get(k + skipped)  # "Jane Doe, International President of …"
         if group is None:
@@ -181,9 +180,9 @@ class _RoleFinder:
         group = self.by_end.get(person.start - 1)
         if group is None:
             return []
-        org = self._org_for(self._owner_before(group.start), group.titles) or self._adjective_place(
-            group.start
-        )
+        org = self._org_for(
+            self._owner_before(group.start), group.titles
+        ) or self.context.adjective_place(group.start)
         if org is not None:
             return self._hits(person, org, group, "title_of")
         return self._context_hits(person, group)
@@ -270,54 +269,16 @@ class _RoleFinder:
         if mention.label == "NORP" or (
             mention.label in PLACE_LABELS and is_demonym_like(mention.mention.text)
         ):
-            return self._place_for(mention)
+            return self.context.place_for(mention)
         return mention if mention.label in PLACE_LABELS else None
-
-    def _adjective_place(self, start: int) -> Placed | None:
-        """ "the new Lithuanian president": an untagged country adjective before the title."""
-        if start == 0 or self.index.at(start - 1) is not None:
-            return None
-        word = self.doc[start - 1]
-        if not word.text[:1].isupper() or not is_demonym_like(word.text):
-            return None
-        places = list(self.index.with_label("GPE"))
-        name = place_for_demonym(word.text, [p.mention.text for p in places])
-        return next((p for p in places if p.mention.text == name), None)
-
-    def _place_for(self, adjective: Placed) -> Placed | None:
-        places = [p for p in self.index.with_label("GPE") if p.entity != adjective.entity]
-        name = place_for_demonym(adjective.mention.text, [p.mention.text for p in places])
-        if name is None:
-            return adjective if adjective.label in PLACE_LABELS else None
-        return next(p for p in places if p.mention.text == name)
 
     def _org_after(self, group: TitleGroup) -> Placed | None:
         """ "CEO of Acme", "chairman of the Acme Group", "secretary of the Japanese Cabinet"."""
-        return self._named_after(group.end)
+        return self.context.named_after(group.end)
 
     def _org_after_name(self, person: Placed) -> Placed | None:
         """ "President Jo Roe of Peru"."""
-        return self._named_after(person.end)
-
-    def _named_after(self, k: int) -> Placed | None:
-        doc = self.doc
-        if k >= len(doc) or doc[k].lower_ not in _OF:
-            return None
-        k += 1
-        if k < len(doc) and doc[k].lower_ == "the":
-            k += 1
-        for _ in range(_MAX_MODIFIERS + 1):
-            org = self.index.starting_at(k)
-            if org is not None and org.label in ORG_LABELS | PLACE_LABELS:
-                after = doc[org.end] if org.end < len(doc) else None
-                if after is None or not (after.pos_ == "NOUN" and after.is_lower):
-                    return org
-                org = None  # "the Athens newspaper …": the place only describes the noun
-            skippable = org is not None and org.label == "NORP"
-            if not skippable and not _is_modifier(doc, k):
-                return None
-            k = org.end if org is not None else k + 1
-        return None
+        return self.context.named_after(person.end)
 
     def _verb_org(self, verb: Token, role: str) -> Placed | None:
         """ "joined Acme as CFO" (object), "Acme named her CEO" (subject)."""
@@ -334,58 +295,11 @@ class _RoleFinder:
     ) -> list[RoleHit]:
         if not any(is_context_title(t) for t in group.titles):
             return []
-        org = self._context_org(person, group.titles)
+        labels = ORG_LABELS if not all(is_political(t) for t in group.titles) else frozenset()
+        if any(is_gpe_title(t) for t in group.titles):
+            labels |= PLACE_LABELS
+        org = self.context.topic(person, labels)
         return self._hits(person, org, group, "context", status) if org is not None else []
-
-    def _context_org(self, person: Placed, titles: Sequence[str]) -> Placed | None:
-        """The organization the text around the person is about, when it is clear.
-
-        "the company" in the sentence points to the last organization named before
-        it; otherwise the only one named in the sentence, else the article's dominant one.
-        """
-        sent = self.doc[person.start].sent
-        allowed: set[str] = set()
-        if not all(is_political(t) for t in titles):
-            allowed |= ORG_LABELS
-        if any(is_gpe_title(t) for t in titles):
-            allowed |= PLACE_LABELS
-        candidates = [
-            p for p in self.index.placed if p.label in allowed and p.entity != person.entity
-        ]
-        if not candidates:
-            return None
-        if ORG_LABELS & allowed and any(
-            t.lower_ in COMPANY_NOUNS and _is_definite(t) for t in sent
-        ):
-            before = [p for p in candidates if p.end <= sent.start and p.label in ORG_LABELS]
-            if before:
-                return max(before, key=lambda p: p.start)
-        in_sentence = [
-            p for p in candidates if sent.start <= p.start < sent.end and p.label in ORG_LABELS
-        ]
-        if len({p.entity for p in in_sentence}) == 1:
-            return in_sentence[0]
-        countries = self._countries()
-        if countries:
-            candidates = [p for p in candidates if p.label in ORG_LABELS or p.entity in countries]
-        if not candidates:
-            return None
-        ranked = Counter(p.entity for p in candidates).most_common(2)
-        top, count = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0
-        if count >= DOMINANT_MENTIONS and count >= 2 * runner_up:
-            return next(p for p in candidates if p.entity == top)
-        return None
-
-    def _countries(self) -> set[EntityRef]:
-        """Places the article also names by adjective ("German" -> Germany): countries."""
-        places = list(self.index.with_label("GPE"))
-        names = [p.mention.text for p in places]
-        found = set()
-        for adjective in self.index.with_label("NORP"):
-            name = place_for_demonym(adjective.mention.text, names)
-            found |= {p.entity for p in places if p.mention.text == name}
-        return found
 
     def _hits(
         self,
@@ -444,16 +358,6 @@ class _RoleFinder:
         return old, new
 
 
-def _is_modifier(doc: Doc, i: int) -> bool:
-    """ "the opposition Green Party", "the Angolan NGO", "International President"."""
-    if i >= len(doc):
-        return False
-    tok = doc[i]
-    return tok.pos_ == "ADJ" or (
-        tok.pos_ in {"NOUN", "PROPN"} and not tok.ent_type_ and tok.is_alpha
-    )
-
-
 def _governing_verbs(root: Token) -> list[tuple[Token, str]]:
     """Verbs the person is the subject (or object) of, including "who" relative clauses."""
     verbs: list[tuple[Token, str]] = []
@@ -478,10 +382,6 @@ def _title_tokens(verb: Token) -> list[Token]:
                 if grand.dep_ == "prep" and grand.lower_ == "as":
                     found += [c for c in grand.children if c.dep_ == "pobj"]
     return found
-
-
-def _is_definite(token: Token) -> bool:
-    return any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
 
 
 def _best_hits(hits: list[RoleHit]) -> list[RoleHit]:

@@ -76,7 +76,9 @@ MODEL_CODE = r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.+\-]*$"
 NUMBER = r"^\d{1,4}$"
 LONE_CODE = r"^(?:[A-Z][A-Za-z]{0,3}[.\-]?\d{1,4}[A-Za-z]{0,4}|\d{1,3}[A-Z]{1,2})$"
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
-_SCALE_WORDS = {"million", "billion", "thousand", "trillion", "percent", "%", "per", "-", "–", ":"}
+# After a number: a scale, unit, score, time or minute mark, so not a model number.
+_SCALE_WORDS = {"million", "billion", "thousand", "trillion", "percent", "%", "per", "-", "–", ":",
+                "'", "’", "minute", "minutes", "goals"}  # fmt: skip
 _NUMERIC_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
 _PLACE_ENTS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME"}
 _ANCHORS = re.compile(r"\d+|\b(?:Model|" + "|".join(sorted(DEVICE_WORDS)) + r")\b")
@@ -201,6 +203,8 @@ def _accept(
         return None
     if rule == "BRAND_DEVICE" and not _brand_like(brand[0], org_tokens):
         return None
+    if rule == "BRAND_DEVICE" and end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
+        return None  # "the German Book Trade": the name goes on
     return ProductSpan(start=start, end=end, model_start=model)
 
 
