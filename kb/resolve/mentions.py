@@ -26,8 +26,9 @@ from kb.resolve.titles import PERSONAL_HONORIFICS, STATUS_MODIFIERS, TITLE_WORDS
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-# Tags of one-word "names" that are common words NER got wrong ("Videos", "Subscribe").
+# Longest name recovered after a title or glued to a truncated NER span.
 MAX_NAME_WORDS = 3
+# Tags of one-word "names" that are common words NER got wrong ("Videos", "Subscribe").
 _COMMON_WORD_TAGS = {"NNS", "VBZ", "VBD", "VBG", "VB", "VBN", "VBP", "RB", "IN", "DT", "PRP", "MD"}
 
 

@@ -82,8 +82,8 @@ def fold(text: str) -> str:
 def clean_surface(text: str) -> str:
     """The name as written, minus quotes, possessive and sentence punctuation.
 
-    >>> clean_surface("Lei Jun\u2019s")
-    'Lei Jun'
+    >>> clean_surface("Jane Doe\u2019s")
+    'Jane Doe'
     >>> clean_surface("Acme Co., Ltd.")
     'Acme Co., Ltd.'
     """
@@ -141,7 +141,7 @@ def normalize_key(name: str, label: str) -> str:
 
     Case, accents, quotes, possessives, periods and a leading "the" never
     matter; for non-persons neither do legal suffixes ("Acme Group" = "Acme").
-    A two-word name is order-independent ("Jun Lei" = "Lei Jun"), so a
+    A two-word name is order-independent ("Wei Zhang" = "Zhang Wei"), so a
     Chinese name written in either order, or tagged ORG once, is one entity.
     """
     tokens = name_tokens(name)

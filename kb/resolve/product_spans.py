@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from spacy.matcher import Matcher
 
 from kb.resolve.names import MONTHS_AND_DAYS, fold
-from kb.resolve.spans import tokens_at
+from kb.resolve.spans import is_possessive, tokens_at
 from kb.resolve.titles import PERSONAL_HONORIFICS, TITLE_WORDS
 
 if TYPE_CHECKING:
@@ -59,7 +59,9 @@ NOT_BRANDS: frozenset[str] = frozenset(
      "and", "or", "of", "as", "up", "down", "since", "until", "between", "among", "after",
      "before", "during", "series", "model", "version", "q", "fy", "h", "g", "mr",
      "ms", "dr", "u.s", "us", "uk", "eu", "un", "covid-19", "sars", "mp",
-     "psalm", "psalms", "verse", "opus", "symphony", "apollo", "studio", "track", "disc"}
+     "psalm", "psalms", "verse", "opus", "symphony", "apollo", "studio", "track", "disc",
+     "row", "seat", "index", "ftse", "dax", "asx", "nikkei", "stoxx", "dow", "nasdaq", "cac",
+     "sensex", "nifty", "kospi", "ibex", "tsx", "russell"}
     | MONTHS_AND_DAYS
     | PERSONAL_HONORIFICS
     | frozenset(TITLE_WORDS)
@@ -75,6 +77,7 @@ BRAND = r"^(?:[A-Z][A-Za-z]+|[a-z]{1,2}[A-Z][A-Za-z]*|[A-Z]{2,6})$"
 MODEL_CODE = r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.+\-]*$"
 NUMBER = r"^\d{1,4}$"
 LONE_CODE = r"^(?:[A-Z][A-Za-z]{0,3}[.\-]?\d{1,4}[A-Za-z]{0,4}|\d{1,3}[A-Z]{1,2})$"
+_CAMEL = re.compile(r"[a-z][A-Z]|^[a-z]+[A-Z]")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 # After a number: a scale, unit, score, time or minute mark, so not a model number.
 _SCALE_WORDS = {"million", "billion", "thousand", "trillion", "percent", "%", "per", "-", "–", ":",
@@ -199,6 +202,8 @@ def _accept(
     if rule == "BRAND_MODEL" and code.text.isdigit():
         if _YEAR.match(code.text) or code.text.startswith("0") or code.ent_type_ in _NUMERIC_ENTS:
             return None
+        if not _numbered_product(doc, start, model, end, org_tokens):
+            return None
     if rule in {"BRAND_MODEL", "LONE_CODE"} and NOT_MODEL_CODE.match(code.text):
         return None
     if rule == "BRAND_DEVICE" and not _brand_like(brand[0], org_tokens):
@@ -206,6 +211,19 @@ def _accept(
     if rule == "BRAND_DEVICE" and end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
         return None  # "the German Book Trade": the name goes on
     return ProductSpan(start=start, end=end, model_start=model)
+
+
+def _numbered_product(
+    doc: Doc, start: int, model: int, end: int, org_tokens: Container[int]
+) -> bool:
+    """ "Acme 12", "PlayStation 5", "the Pixel 9", "X 7 Pro" — not "Row 21", "Lang 20"."""
+    brand = doc[start:model]
+    if any(t.i in org_tokens for t in brand) or end > model + 1:
+        return True
+    if any(_CAMEL.search(t.text) for t in brand):
+        return True
+    prev = doc[start - 1] if start > 0 else None
+    return prev is not None and (prev.lower_ in _PRODUCT_DETERMINERS or is_possessive(prev))
 
 
 def _is_place_or_person(token: Token, org_tokens: Container[int]) -> bool:

@@ -177,6 +177,11 @@ def test_mentions_of_one_entity_share_one_ref(nlp: Language) -> None:
         "Article 5 of the treaty was discussed at the G20 summit.",
         "Bayern won 3-1 against Dortmund on Saturday.",
         "Shoppers in Berlin bought 10 million phones in 2023.",
+        "Hamburg beat Bremen 2-1 (Keller 53', Novak 73') in front of 50,000 fans.",
+        "Fans paid 300 euros for seats in Section 12 Row 21 of the stadium.",
+        "Striker Marco Lang 20 minutes later doubled the lead.",
+        "The FTSE 100 fell 1.2% while the DAX 40 edged higher.",
+        "She won the Peace Prize of the German Book Trade in 2016.",
     ],
 )
 def test_no_products_from_numbers(nlp: Language, text: str) -> None:
