@@ -62,6 +62,7 @@ def link_candidates(cands: list[Candidate]) -> list[Entity]:
             by_key[key] = i
     _link_person_parts(cands, union, find)
     _link_org_abbreviations(cands, union, find)
+    _link_org_short_forms(cands, union, find)
 
     groups: dict[int, list[int]] = {}
     for i in range(len(cands)):
@@ -140,3 +141,28 @@ def _abbreviates(short: str, name: str) -> bool:
         return True
     initials = "".join(w[0] for w in words if w not in {"of", "and", "&", "for", "the"})
     return initials == short
+
+
+def _link_org_short_forms(cands: list[Candidate], union, find) -> None:  # type: ignore[no-untyped-def]
+    """Join "Corvane" to "Corvane Semiconductor" named earlier in the article: news gives a
+    company's full name first and its short form after. A name that came first ("Acme",
+    then "Acme Auto") may be a parent and its unit, so it is left alone; so is a short
+    form that could belong to two fuller names."""
+    orgs = [i for i, c in enumerate(cands) if c.label == "ORG"]
+    first_seen: dict[tuple[str, ...], int] = {}
+    for i in orgs:
+        words = tuple(w.casefold() for w in cands[i].words)
+        first_seen[words] = min(first_seen.get(words, cands[i].start), cands[i].start)
+    for i in orgs:
+        words = tuple(w.casefold() for w in cands[i].words)
+        if not words:
+            continue
+        fuller = {
+            find(j)
+            for j in orgs
+            if cands[j].start < first_seen[words]
+            and len(cands[j].words) > len(words)
+            and tuple(w.casefold() for w in cands[j].words[: len(words)]) == words
+        }
+        if len(fuller) == 1 and find(i) not in fuller:
+            union(i, fuller.pop())
