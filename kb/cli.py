@@ -23,7 +23,7 @@ def cli() -> None:
     \b
     Example:
       kb ingest data/
-      kb who-met "Lei Jun"
+      kb who-met "Jane Doe"
     """
 
 

@@ -12,7 +12,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kb import config
 from kb.errors import KBError
-from kb.store.open import describe_db_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "csv", "json", "jsonl")
@@ -35,6 +34,8 @@ class KBGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except SQLAlchemyError as exc:
+            from kb.store.open import describe_db_error
+
             raise KBClickError(f"database error: {describe_db_error(exc)}", 1) from None
         except Exception as exc:
             if config.debug():

@@ -101,7 +101,7 @@ def sql(
     \b
     Example:
       kb sql "select name, mention_count from v_entities order by mention_count desc limit 10"
-      kb sql "select * from v_meetings where person = :who" --param who "Lei Jun"
+      kb sql "select * from v_meetings where person = :who" --param who "Jane Doe"
     """
     from kb.report import truncation_note
     from kb.store.readonly import run_readonly

@@ -299,5 +299,5 @@ def _rich_table(
     for name, is_numeric in zip(columns, numeric, strict=True):
         table.add_column(Text(name), justify="right" if is_numeric else "left", overflow="fold")
     for row in rows:
-        table.add_row(*(Text(_display(value)) for value in row))
+        table.add_row(*(v if isinstance(v, Text) else Text(_display(v)) for v in row))
     return table
