@@ -66,6 +66,18 @@ def format_option(func: F) -> F:
     )(func)
 
 
+def param_option(func: F) -> F:
+    """--param NAME VALUE, repeatable: values reach the query as bound :NAME parameters."""
+    return click.option(
+        "--param",
+        "params",
+        nargs=2,
+        multiple=True,
+        metavar="NAME VALUE",
+        help="Bind :NAME in the query to VALUE (repeatable).",
+    )(func)
+
+
 def open_engine(db: str | None, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
     from kb.store.open import open_store
 

@@ -76,14 +76,7 @@ def db_current(db: str | None) -> None:
     show_default=True,
     help="Seconds of database work before the query is stopped.",
 )
-@click.option(
-    "--param",
-    "params",
-    nargs=2,
-    multiple=True,
-    metavar="NAME VALUE",
-    help="Bind :NAME in the query to VALUE (repeatable).",
-)
+@param_option
 def sql(
     query: str,
     db: str | None,
@@ -120,14 +113,7 @@ def sql(
 @click.argument("view", required=False)
 @db_option
 @click.option("--query", "query", metavar="SQL", help="Export the rows of a read-only query.")
-@click.option(
-    "--param",
-    "params",
-    nargs=2,
-    multiple=True,
-    metavar="NAME VALUE",
-    help="Bind :NAME in --query to VALUE (repeatable).",
-)
+@param_option
 @click.option(
     "--out",
     "out",
