@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kb import config
-from kb.cli_common import KBGroup, db_option, emit, format_option, open_engine
+from kb.cli_common import KBGroup, db_option, emit, format_option, open_engine, param_option
 
 
 @click.group(cls=KBGroup)
