@@ -10,6 +10,8 @@ looked up among the people named earlier in the article.
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -52,30 +54,106 @@ class Referent:
     via: str = "mention"  # how it was found: mention | appos | pronoun | title
 
 
+class _TokenRanges:
+    """The token range of each mention of one Doc, found once however many extractors
+    index the mentions (each used to call `Doc.char_span` for every mention).
+
+    Holds the Doc weakly and no spaCy object (a range is two ints); the mention records,
+    which are immutable, are held so that their ids stay theirs. A new Doc starts afresh.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = weakref.ref(doc)
+        self.by_mention: dict[int, tuple[int, int] | None] = {}
+        self.mentions: list[MentionRecord] = []
+
+    def of(self, doc: Doc, mention: MentionRecord) -> tuple[int, int] | None:
+        key = id(mention)
+        if key in self.by_mention:
+            return self.by_mention[key]
+        span = doc.char_span(
+            mention.evidence.start_char, mention.evidence.end_char, alignment_mode="expand"
+        )
+        found = None if span is None or len(span) == 0 else (span.start, span.end)
+        self.by_mention[key] = found
+        self.mentions.append(mention)
+        return found
+
+
+_last_ranges: _TokenRanges | None = None
+
+
+def _token_ranges(doc: Doc) -> _TokenRanges:
+    global _last_ranges
+    if _last_ranges is None or _last_ranges.doc() is not doc:
+        _last_ranges = _TokenRanges(doc)
+    return _last_ranges
+
+
+class Sentences:
+    """The sentences of a Doc, found by token index with a bisection.
+
+    `Token.sent` walks the Doc from the token to both sentence edges on every call;
+    this walks it once (`Doc.sents`), when first asked.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._spans: list[Span] | None = None
+        self._starts: list[int] = []
+
+    def of(self, i: int) -> Span:
+        """The sentence of token `i` (as `doc[i].sent`)."""
+        if self._spans is None:
+            self._spans = list(self.doc.sents)
+            self._starts = [span.start for span in self._spans]
+        return self._spans[bisect_right(self._starts, i) - 1]
+
+    def start_of(self, i: int) -> int:
+        return self.of(i).start
+
+
 class MentionIndex:
-    """The article's resolved mentions, addressable by token."""
+    """The article's resolved mentions, addressable by token.
+
+    Mentions are kept as token ranges; a `Span` (whose construction reads tokens) is
+    made only for the mentions a caller asks for as spans.
+    """
 
     def __init__(self, doc: Doc, mentions: Sequence[MentionRecord]) -> None:
+        self._doc = doc
         self._by_token: dict[int, MentionRecord] = {}
-        self._spans: list[tuple[Span, MentionRecord]] = []
+        self._placed: list[tuple[int, int, MentionRecord]] = []
+        self._span_cache: dict[tuple[int, int], Span] = {}
+        ranges = _token_ranges(doc)
         for mention in mentions:
-            span = doc.char_span(
-                mention.evidence.start_char, mention.evidence.end_char, alignment_mode="expand"
-            )
-            if span is None or len(span) == 0:
+            found = ranges.of(doc, mention)
+            if found is None:
                 continue
-            self._spans.append((span, mention))
-            for i in range(span.start, span.end):
+            start, end = found
+            self._placed.append((start, end, mention))
+            for i in range(start, end):
                 self._by_token.setdefault(i, mention)
-        self._spans.sort(key=lambda item: item[0].start)
+        self._placed.sort(key=lambda item: item[0])
 
     def at(self, token: Token) -> MentionRecord | None:
         return self._by_token.get(token.i)
 
+    def placed(self, label: str | None = None) -> Iterator[tuple[int, int, MentionRecord]]:
+        """(start, end, mention) in text order: each mention's token range."""
+        for item in self._placed:
+            if label is None or item[2].entity.label == label:
+                yield item
+
+    def span(self, start: int, end: int) -> Span:
+        span = self._span_cache.get((start, end))
+        if span is None:
+            span = self._span_cache[start, end] = Span(self._doc, start, end)
+        return span
+
     def spans(self, label: str | None = None) -> Iterator[tuple[Span, MentionRecord]]:
-        for span, mention in self._spans:
-            if label is None or mention.entity.label == label:
-                yield span, mention
+        for start, end, mention in self.placed(label):
+            yield self.span(start, end), mention
 
     def referent(self, token: Token) -> Referent | None:
         """The mention covering `token`, or the one its appositive names."""
@@ -146,9 +224,9 @@ def pronoun_antecedent(
     """
     sentence = token.sent
     before = [
-        (span, m)
-        for span, m in index.spans(PERSON)
-        if span.start >= sentence.start and span.end <= token.i and m.entity.key not in exclude
+        (index.span(start, end), m)
+        for start, end, m in index.placed(PERSON)
+        if start >= sentence.start and end <= token.i and m.entity.key not in exclude
     ]
     if before:
         by_head = {span.root.i: m for span, m in before}
@@ -165,9 +243,9 @@ def pronoun_antecedent(
         prior = doc[previous - 1].sent
         previous = prior.start
         candidates = [
-            (span, m)
-            for span, m in index.spans(PERSON)
-            if span.start >= prior.start and span.end <= prior.end and m.entity.key not in exclude
+            (index.span(start, end), m)
+            for start, end, m in index.placed(PERSON)
+            if start >= prior.start and end <= prior.end and m.entity.key not in exclude
         ]
         if not candidates:
             continue
@@ -211,9 +289,9 @@ def title_holder(token: Token, index: MentionIndex, exclude: set[str]) -> Mentio
         return None
     title = token.lower_
     earlier = [
-        (span, m)
-        for span, m in index.spans(PERSON)
-        if span.end <= token.i and m.entity.key not in exclude
+        (index.span(start, end), m)
+        for start, end, m in index.placed(PERSON)
+        if end <= token.i and m.entity.key not in exclude
     ]
     with_title: list[MentionRecord] = []
     with_qualifiers: list[MentionRecord] = []

@@ -20,9 +20,11 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
+import numpy as np
+from spacy.attrs import LIKE_NUM, SHAPE
 from spacy.tokens import Doc, Span, Token
 
 from kb.extract.coref import MentionIndex
@@ -158,6 +160,8 @@ _DURATION_AFTER = re.compile(
 # Conjunctions and symbols left at the edges of a phrase when its neighbours were dropped.
 _EDGE_JUNK = re.compile(r"^(?:\s|[-/&]|and\b|or\b)+|(?:\s|[-/&]|\band|\bor)+$", re.IGNORECASE)
 _YEN_CONTEXT = re.compile(r"\byen\b|\bJapan|\bTokyo|\bJPY\b|\bNikkei\b")
+# Docs this long find their number-like tokens with numpy; shorter ones with a loop.
+VECTORIZE_FROM_TOKENS = 200
 _CONFIDENCE_PENALTY = {"syntax": 0.0, "pronoun": 0.15, "generic": 0.2, "sentence": 0.3,
                        "article": 0.45, "none": 0.55}  # fmt: skip
 
@@ -197,17 +201,17 @@ class _Mentions:
 
     def __init__(self, doc: Doc, mentions: Sequence[MentionRecord]) -> None:
         self.index = MentionIndex(doc, mentions)
-        self.ordered = list(self.index.spans())
-        self.starts = [span.start for span, _ in self.ordered]
+        self.ordered = list(self.index.placed())
+        self.starts = [start for start, _, _ in self.ordered]
 
     def at(self, token: Token) -> MentionRecord | None:
         return self.index.at(token)
 
-    def between(self, start: int, end: int) -> list[tuple[Span, MentionRecord]]:
-        """Mentions lying within tokens [start, end)."""
+    def between(self, start: int, end: int) -> list[tuple[int, int, MentionRecord]]:
+        """(start, end, mention) of the mentions lying within tokens [start, end)."""
         low = bisect_left(self.starts, start)
         high = bisect_left(self.starts, end)
-        return [(span, m) for span, m in self.ordered[low:high] if span.end <= end]
+        return [item for item in self.ordered[low:high] if item[1] <= end]
 
 
 @dataclass
@@ -255,11 +259,50 @@ def extract_figures(
         sentences: Iterator[Span] = iter(doc.sents)
     else:
         sentences = iter([doc[:]])
+    # Only a sentence with a number-like token, or a digit in a token, can state a figure.
+    numeric = _numeric_before(doc)
     for sentence in sentences:
-        if any(t.like_num or any(ch.isdigit() for ch in t.text) for t in sentence):
+        if numeric[sentence.end] > numeric[sentence.start]:
             yield from _sentence_figures(_Sentence(sentence, article))
 
 
+def _numeric_before(doc: Doc) -> list[int]:
+    """For each token index i (and len(doc)), how many tokens before it are like a number
+    or have a digit: read off the lexeme attribute arrays, not Token objects.
+
+    A token has a digit iff its shape has a "d" (`word_shape` writes "d" for what
+    `str.isdigit` holds for), except that tokens of 100+ characters have the shape "LONG".
+    """
+    if len(doc) == 0:
+        return [0]
+    values = doc.to_array([LIKE_NUM, SHAPE])
+    strings = doc.vocab.strings
+    if len(doc) < VECTORIZE_FROM_TOKENS:  # numpy's fixed costs exceed a loop's
+        rows = values.tolist()
+        digits = {shape: _shape_digits(strings[shape]) for shape in {shape for _, shape in rows}}
+        counts = [0]
+        for i, (like_num, shape) in enumerate(rows):
+            numeric = like_num or digits[shape]
+            if numeric is None:
+                numeric = any(ch.isdigit() for ch in doc[i].text)
+            counts.append(counts[-1] + (1 if numeric else 0))
+        return counts
+    shapes, shape_of = np.unique(values[:, 1], return_inverse=True)
+    digits = [_shape_digits(strings[shape]) for shape in shapes.tolist()]
+    numeric = (values[:, 0] != 0) | np.array([bool(d) for d in digits])[shape_of]
+    if None in digits:
+        long = np.flatnonzero(values[:, 1] == shapes[digits.index(None)])
+        for i in long.tolist():
+            numeric[i] |= any(ch.isdigit() for ch in doc[i].text)
+    return [0, *np.cumsum(numeric).tolist()]
+
+
+def _shape_digits(shape: str) -> bool | None:
+    """Whether a token of this shape has a digit (None: "LONG", its text must tell)."""
+    return None if shape == "LONG" else "d" in shape
+
+
+@lru_cache(maxsize=4096)
 def _is_generic_name(text: str) -> bool:
     """ "the Group", "Company": a defined term that stands for a name, not a name."""
     words = re.sub(r"[^\w\s-]", " ", text.lower()).split()
@@ -704,7 +747,7 @@ def _figure(
     if (
         currency == "CNY"
         and context.text[match.start : match.end].startswith(("¥", "￥"))
-        and _YEN_CONTEXT.search(sentence.text)
+        and _YEN_CONTEXT.search(context.text)
     ):
         currency = "JPY"  # "¥" is written for both; the sentence says which
     change_pct = change_basis = None
@@ -1009,10 +1052,10 @@ def _company_referent(anchor: Token, owners: _Owners) -> EntityRef | None:
                 return found
     counts: Counter[EntityRef] = Counter()
     latest: dict[EntityRef, int] = {}
-    for span, mention in owners.mentions.between(anchor.i - GENERIC_LOOKBACK_TOKENS, anchor.i):
+    for start, _, mention in owners.mentions.between(anchor.i - GENERIC_LOOKBACK_TOKENS, anchor.i):
         if mention.entity.label == "ORG":
             counts[mention.entity] += 1
-            latest[mention.entity] = span.start
+            latest[mention.entity] = start
     if not counts:
         return None
     return max(counts, key=lambda entity: (counts[entity], latest[entity]))
@@ -1023,12 +1066,12 @@ def _fallback_owner(candidate: _Candidate, context: _Sentence) -> tuple[EntityRe
     sentence = context.span
     anchor = candidate.anchor.i
     best: tuple[int, EntityRef] | None = None
-    for span, mention in context.mentions.between(sentence.start, sentence.end):
+    for start, end, mention in context.mentions.between(sentence.start, sentence.end):
         if mention.entity.label not in PREFERRED_OWNER_LABELS:
             continue
-        if any(t.i in candidate.tokens for t in span):
+        if any(i in candidate.tokens for i in range(start, end)):
             continue
-        distance = anchor - span.end if span.end <= anchor else (span.start - anchor) * 2
+        distance = anchor - end if end <= anchor else (start - anchor) * 2
         if best is None or distance < best[0]:
             best = (distance, mention.entity)
     if best is not None:
@@ -1043,10 +1086,10 @@ def _owner_tokens(owner: EntityRef | None, context: _Sentence) -> set[int]:
         return set()
     sentence = context.span
     return {
-        t.i
-        for span, mention in context.mentions.between(sentence.start, sentence.end)
+        i
+        for start, end, mention in context.mentions.between(sentence.start, sentence.end)
         if mention.entity == owner
-        for t in span
+        for i in range(start, end)
     }
 
 

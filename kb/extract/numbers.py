@@ -189,6 +189,32 @@ _NOT_AN_AMOUNT_AFTER = re.compile(
     r"\s?(?:[ap]\.m\.|(?i:[ap]m)\b|o['’]clock\b|(?i:GMT|UTC|BST|CET|EST|PST)\b)"
 )
 _WORD_AFTER = re.compile(r"[ \t]+(?P<word>[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z])")
+# Only digits: `_NUMBER_CORE` for a text without a number word (its words cannot match).
+_DIGITS_CORE = re.compile(rf"(?<![0-9_.,:/#+\-])(?P<digits>{_DIGITS})")
+_NUMBER_WORDS = frozenset([*_ONES, "hundred", *_WORD_SCALES, "dozen"])
+
+# Quick rejection: a pattern that cannot match without some word or mark is skipped for a
+# text that lacks it. Under IGNORECASE four non-ASCII letters match ASCII ones that
+# `str.lower` does not give (İ ı ſ K); a text with one of them skips nothing.
+_ODD_FOLDING = re.compile("[\u0130\u0131\u017f\u212a]")
+_WORD_RUN = re.compile(r"\w+")
+_DECIMAL_DIGIT = re.compile(r"\d")
+
+
+def _word_runs(text: str) -> frozenset[str] | None:
+    """The lower-cased maximal runs of word characters in `text` (None: cannot tell).
+
+    A word that a pattern matches between word boundaries is one of them."""
+    if text.isascii():
+        return frozenset(_WORD_RUN.findall(text.lower()))
+    if _ODD_FOLDING.search(text):
+        return None
+    return frozenset(run.lower() for run in _WORD_RUN.findall(text))
+
+
+def _odd_folding(text: str) -> bool:
+    return not text.isascii() and _ODD_FOLDING.search(text) is not None
+
 
 # Words that can follow a number without being what it counts.
 _NOT_COUNTED = frozenset(
@@ -284,10 +310,13 @@ def find_amounts(text: str) -> list[AmountMatch]:
     """
     found: list[AmountMatch] = []
     position = 0
-    for core in _NUMBER_CORE.finditer(text):
+    # A number in words has a number word in it ("twenty-five", "a million").
+    low = text.lower()
+    with_words = _odd_folding(text) or any(word in low for word in _NUMBER_WORDS)
+    for core in (_NUMBER_CORE if with_words else _DIGITS_CORE).finditer(text):
         if core.start() < position:
             continue
-        if core.group("words") is not None:
+        if with_words and core.group("words") is not None:
             match = _word_amount(text, core)
         else:
             match = _digit_amount(text, core)
@@ -607,6 +636,79 @@ _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("relative", r"\b(?P<what>year)[\s-]to[\s-]date\b"),
     )
 )
+# What each period pattern cannot match without (cue names, see `_period_cues`): a text
+# that lacks a cue skips the patterns that need it.
+_PERIOD_NEEDS_TEXT = (
+    "ended year4", "ended year4", "ended year4",  # ... ended <date>
+    "end month year4",  # end_month
+    "datelike year4",  # as_of_date
+    "month year4",  # as_of_month
+    "quarter", "quarter year4", "Q digit", "Q digit", "Q digit", "Q digit", "cjk year4",
+    "half", "H digit", "H digit", "H digit", "cjk year4",
+    "FY digit", "fiscal year4",
+    "month year4",  # month
+    "end year4",  # end_year
+    "year4", "calendar year4", "cjk year4",  # year
+    "period_word", "date",  # relative
+)  # fmt: skip
+_CUES = ("digit", "year4", "month", "datelike", "ended", "end", "quarter", "half", "Q", "H", "FY",
+         "fiscal", "calendar", "cjk", "period_word", "date")  # fmt: skip
+_CUE_BIT = {name: 1 << n for n, name in enumerate(_CUES)}
+_PERIOD_NEEDS: tuple[int, ...] = tuple(
+    sum(_CUE_BIT[name] for name in needs.split()) for needs in _PERIOD_NEEDS_TEXT
+)
+assert len(_PERIOD_NEEDS) == len(_PERIOD_PATTERNS)
+# Month names start so (and are matched case-sensitively).
+_MONTH_PREFIX = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_YEAR4_MARK = re.compile(_YEAR4)  # every date and month-year has one
+_DATE_MARK = re.compile(r"\d[-/]\d")  # "2024-06-30", "6/30/2024"
+_QUARTER_CODE = re.compile(r"Q[1-4]|[1-4]Q")
+_HALF_CODE = re.compile(r"H[12]|[12]H")
+
+
+def _period_cues(text: str) -> int | None:
+    """The cues present in `text` as bits of `_CUE_BIT`; None when lower-casing cannot
+    tell (every pattern is tried then). Case-sensitive cues read the text as written."""
+    if _odd_folding(text):
+        return None
+    low = text.lower()
+    bit = _CUE_BIT
+    cues = 0
+    if _DECIMAL_DIGIT.search(text):
+        cues |= bit["digit"]
+        if "Q" in text and _QUARTER_CODE.search(text):
+            cues |= bit["Q"]
+        if "H" in text and _HALF_CODE.search(text):
+            cues |= bit["H"]
+        if "FY" in text:
+            cues |= bit["FY"]
+        if ("-" in text or "/" in text) and _DATE_MARK.search(text):
+            cues |= bit["datelike"]
+        if ("19" in text or "20" in text) and _YEAR4_MARK.search(text):
+            cues |= bit["year4"]
+    if _MONTH_PREFIX.search(text):
+        cues |= bit["month"] | bit["datelike"]
+    if "年" in text:
+        cues |= bit["cjk"] | bit["datelike"]
+    if "end" in low:
+        cues |= bit["end"]
+        if "ended" in low or "ending" in low:
+            cues |= bit["ended"]
+    if "quarter" in low:
+        cues |= bit["quarter"] | bit["period_word"]
+    if "year" in low or "month" in low:
+        cues |= bit["period_word"]
+    if "half" in low:
+        cues |= bit["half"]
+    if "fiscal" in low or "financial" in low:
+        cues |= bit["fiscal"]
+    if "calendar" in low or "full" in low:
+        cues |= bit["calendar"]
+    if "date" in low:
+        cues |= bit["date"]
+    return cues
+
+
 _CJK_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "上": 1, "下": 2}
 # "up 5% from the same period last year": the year named is the comparison, not the period.
 _COMPARISON_BEFORE = re.compile(
@@ -619,7 +721,10 @@ _COMPARISON_BEFORE = re.compile(
 def find_periods(text: str, reference: dt.date | None) -> list[PeriodMatch]:
     """Every reporting period named in `text`, left to right, longest match first."""
     candidates: list[PeriodMatch] = []
-    for kind, pattern in _PERIOD_PATTERNS:
+    cues = _period_cues(text)
+    for (kind, pattern), needs in zip(_PERIOD_PATTERNS, _PERIOD_NEEDS, strict=True):
+        if cues is not None and needs & ~cues:
+            continue  # the text lacks a word or mark the pattern cannot match without
         for match in pattern.finditer(text):
             if kind == "relative" and _COMPARISON_BEFORE.search(
                 text, max(0, match.start() - 40), match.start()
@@ -849,6 +954,20 @@ _CHANGE_HINT = re.compile(
 _MULTIPLES = {"doubled": 100.0, "doubling": 100.0, "tripled": 200.0, "tripling": 200.0,
               "trebled": 200.0, "quadrupled": 300.0, "halved": -50.0, "halving": -50.0}  # fmt: skip
 _DOWN_WORDS = frozenset([*_DOWN_VERBS.split("|"), *_DOWN_NOUNS.split("|")])
+# What each of `_CHANGE_PATTERNS` needs: one of these whole words (None: a multiple's stem,
+# `_MULTIPLE_HINT`), and a percent (`_CHANGE_PCT`).
+_DIRECTION_VERBS = frozenset(f"{_UP_VERBS}|{_DOWN_VERBS}".split("|"))
+_DIRECTION_NOUNS = frozenset(f"{_UP_NOUNS}|{_DOWN_NOUNS}".split("|"))
+_CHANGE_NEEDS: tuple[tuple[frozenset[str] | None, bool], ...] = (
+    (_DIRECTION_VERBS, True),
+    (_DIRECTION_VERBS, True),
+    (_DIRECTION_NOUNS, True),
+    (_DIRECTION_NOUNS | {"higher", "lower"}, True),
+    (None, False),
+)
+assert len(_CHANGE_NEEDS) == len(_CHANGE_PATTERNS)
+_PERCENT_HINT = re.compile(_CHANGE_PCT, re.IGNORECASE)
+_MULTIPLE_HINT = re.compile(r"doubl|tripl|trebl|quadrupl|halv|fold", re.IGNORECASE)
 
 
 def _basis_of(text: str | None) -> ChangeBasis:
@@ -866,8 +985,17 @@ def find_changes(text: str) -> list[ChangeMatch]:
     """Every relative change in `text` ("up 5% year-on-year", "a 3% decline", "doubled")."""
     if not _CHANGE_HINT.search(text):
         return []
+    runs = _word_runs(text)
+    percent = runs is None or _PERCENT_HINT.search(text) is not None
     candidates: list[ChangeMatch] = []
-    for pattern in _CHANGE_PATTERNS:
+    for pattern, (words, needs_percent) in zip(_CHANGE_PATTERNS, _CHANGE_NEEDS, strict=True):
+        if runs is not None:
+            if needs_percent and not percent:
+                continue
+            if words is not None and runs.isdisjoint(words):
+                continue
+            if words is None and not _MULTIPLE_HINT.search(text):
+                continue
         for match in pattern.finditer(text):
             change = _change_of(match)
             if change is not None:

@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from spacy.matcher import Matcher
+import numpy as np
+from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS, TAG
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -189,6 +191,17 @@ SpecialPatterns = Mapping[str, list[list[dict[str, object]]]]
 SpecialHandler = Callable[[str, Token], Iterable[Participants]]
 # How each kind of trigger word is matched: token attribute and part of speech.
 TRIGGER_KINDS = {"verb": ("LEMMA", "VERB"), "form": ("LOWER", "VERB"), "noun": ("LEMMA", "NOUN")}
+# Token attributes a trigger or special pattern may test, and those a parse must provide.
+MATCH_ATTRS = {"LEMMA": LEMMA, "LOWER": LOWER, "ORTH": ORTH, "POS": POS, "TAG": TAG, "DEP": DEP}
+ANNOTATED_ATTRS = frozenset({"LEMMA", "POS", "TAG", "DEP"})
+# Docs this long find their triggers with numpy; shorter ones with a loop.
+VECTORIZE_FROM_TOKENS = 200
+
+
+def _value_ids(value: object) -> frozenset[int]:
+    """The string ids a pattern value allows: one string, or {"IN": [strings]}."""
+    words = value["IN"] if isinstance(value, dict) else [value]
+    return frozenset(get_string_id(w) for w in words)
 
 
 def _children(token: Token, deps: Iterable[str], words: Iterable[str] | None = None) -> list[Token]:
@@ -245,9 +258,15 @@ Frame = VerbFrame | NounFrame
 class FrameMatcher:
     """Finds the statements a set of frames describes in a parsed Doc.
 
-    A spaCy `Matcher` with one set-valued pattern per trigger kind finds every
-    trigger word in one pass (a per-frame pattern would cost a callback per token
-    and frame); each trigger's frames then check its neighbourhood in the tree.
+    Every trigger word is found in one pass over the Doc's attribute arrays: each
+    trigger kind and special pattern is a single-token test (attribute -> allowed
+    values), checked with numpy on `Doc.to_array` columns rather than with a spaCy
+    `Matcher`, whose set-valued predicates cost a Python call per token. Each
+    trigger's frames then check its neighbourhood in the tree. Matches come in the
+    order a `Matcher` would give: by token, then by the order the tests were added.
+
+    Only string ids are compared (never looked up), and none is added to the
+    vocabulary, so a matcher built anywhere works inside any memory zone.
     """
 
     def __init__(
@@ -266,20 +285,79 @@ class FrameMatcher:
         words = {
             kind: sorted(w for k, w in self._by_trigger if k == kind) for kind in TRIGGER_KINDS
         }
-        self._matcher = Matcher(vocab)
-        for kind, (attr, pos) in TRIGGER_KINDS.items():
-            if words[kind]:
-                self._matcher.add(kind, [[{attr: {"IN": words[kind]}, "POS": pos}]])
+        tests: list[tuple[str, list[dict[str, object]]]] = [
+            (kind, [{attr: {"IN": words[kind]}, "POS": pos}])
+            for kind, (attr, pos) in TRIGGER_KINDS.items()
+            if words[kind]
+        ]
         for kind, patterns in (special or {}).items():
-            self._matcher.add(kind, patterns)
+            for pattern in patterns:
+                if len(pattern) != 1:
+                    raise ValueError(f"special pattern {kind!r}: only single-token patterns")
+                tests.append((kind, pattern))
+        self._attrs: list[str] = sorted({attr for _, spec in tests for attr in spec[0]})
+        unknown = set(self._attrs) - set(MATCH_ATTRS)
+        if unknown:
+            raise ValueError(f"unsupported pattern attributes: {sorted(unknown)}")
+        column = {attr: n for n, attr in enumerate(self._attrs)}
+        self._columns = [MATCH_ATTRS[attr] for attr in self._attrs]
+        # Per test: the single-valued checks (compared on whole columns), then the
+        # set-valued ones (looked up for the few tokens left).
+        self._tests: list[tuple[str, list[tuple[int, int]], list[tuple[int, frozenset[int]]]]]
+        self._tests = []
+        for kind, spec in tests:
+            ids = {column[attr]: _value_ids(value) for attr, value in spec[0].items()}
+            equal = [(col, next(iter(v))) for col, v in ids.items() if len(v) == 1]
+            within = [(col, v) for col, v in ids.items() if len(v) != 1]
+            self._tests.append((kind, equal, within))
+
+    def triggers(self, doc: Doc) -> list[tuple[str, int]]:
+        """(kind, token index) of every trigger, in `Matcher` order."""
+        if not self._tests or len(doc) == 0:
+            return []
+        for attr in self._attrs:
+            if attr in ANNOTATED_ATTRS and not doc.has_annotation(attr):
+                raise ValueError(f"[E155] the Doc has no {attr} annotation, needed by the frames")
+        values = doc.to_array(self._columns).reshape(len(doc), len(self._columns))
+        found: list[tuple[int, int, str]] = []
+        if len(doc) < VECTORIZE_FROM_TOKENS:  # numpy's fixed costs exceed a loop's
+            columns = values.T.tolist()
+            for order, (kind, equal, within) in enumerate(self._tests):
+                tokens: Iterable[int] = range(len(doc))
+                for col, value in equal:
+                    column = columns[col]
+                    tokens = [i for i in tokens if column[i] == value]
+                for col, allowed in within:
+                    column = columns[col]
+                    tokens = [i for i in tokens if column[i] in allowed]
+                found.extend((i, order, kind) for i in tokens)
+        else:
+            for order, (kind, equal, within) in enumerate(self._tests):
+                mask = np.ones(len(doc), dtype=bool)
+                for col, value in equal:
+                    mask &= values[:, col] == value
+                indices = np.flatnonzero(mask)
+                for col, allowed in within:
+                    if not len(indices):
+                        break
+                    indices = indices[[v in allowed for v in values[indices, col].tolist()]]
+                found.extend((i, order, kind) for i in indices.tolist())
+        # A kind with several patterns matches a token once, at its first pattern.
+        found.sort()
+        seen: set[tuple[str, int]] = set()
+        ordered: list[tuple[str, int]] = []
+        for i, _, kind in found:
+            if (kind, i) not in seen:
+                seen.add((kind, i))
+                ordered.append((kind, i))
+        return ordered
 
     def __call__(
         self, doc: Doc, on_special: SpecialHandler | None = None
     ) -> Iterator[Participants]:
         """Statements of the frames, and of `on_special` for the special patterns' matches."""
         seen: set[tuple[str, tuple[int, ...]]] = set()
-        for match_id, start, _ in self._matcher(doc):
-            kind = doc.vocab.strings[match_id]
+        for kind, start in self.triggers(doc):
             token = doc[start]
             if kind not in TRIGGER_KINDS:
                 if on_special is not None:

@@ -25,6 +25,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from spacy.attrs import LEMMA
+from spacy.strings import get_string_id
+
+from kb.extract.coref import Sentences
 from kb.extract.relations import attached_date
 from kb.records import Evidence, FactRecord, MentionRecord
 from kb.resolve.context import (
@@ -90,7 +94,7 @@ def extract_roles(
     hits: list[RoleHit] = []
     for person in index.with_label("PERSON"):
         hits += finder.hits_for(person)
-    yield from _facts(doc, _best_hits(finder.apply_succession(hits)), published_on)
+    yield from _facts(finder.sentences, _best_hits(finder.apply_succession(hits)), published_on)
 
 
 class _RoleFinder:
@@ -101,6 +105,7 @@ class _RoleFinder:
         self.by_end = {g.end: g for g in groups}
         self.by_start = {g.start: g for g in groups}
         self.covering = {i: g for g in groups for i in range(g.start, g.end)}
+        self.sentences = Sentences(doc)
 
     def hits_for(self, person: Placed) -> list[RoleHit]:
         hits: list[RoleHit] = []
@@ -318,29 +323,36 @@ class _RoleFinder:
         """ "A was succeeded by B", "B succeeded/replaced A": A is former, B holds A's role."""
         extra: list[RoleHit] = []
         former: set[tuple[str, int]] = set()
-        for token in self._tokens_near_two_people():
-            if token.lemma_ not in SUCCESSION_VERBS:
-                continue
+        for token in self._succession_verbs():
             old, new = self._succession_pair(token)
             if old is None or new is None:
                 continue
-            former.add((old.entity.key, token.sent.start))
+            former.add((old.entity.key, self.sentences.start_of(token.i)))
             for hit in hits:
                 if hit.person.entity == old.entity and hit.title is not None:
                     extra.append(RoleHit(new, hit.org, hit.title, "current", "succession"))
+        if not former:
+            return hits + extra
         out = []
         for hit in hits + extra:
-            if (hit.person.entity.key, self.doc[hit.person.start].sent.start) in former:
+            if (hit.person.entity.key, self.sentences.start_of(hit.person.start)) in former:
                 hit = replace(hit, status="former")
             out.append(hit)
         return out
 
-    def _tokens_near_two_people(self) -> Iterator[Token]:
-        """Tokens of the sentences that name at least two people (where successions are)."""
-        starts = Counter(self.doc[p.start].sent.start for p in self.index.with_label("PERSON"))
-        for start, people in sorted(starts.items()):
-            if people >= 2:
-                yield from self.doc[start].sent
+    def _succession_verbs(self) -> Iterator[Token]:
+        """Tokens with a succession lemma in the sentences that name at least two people
+        (where successions are), found on the lemma array rather than token by token."""
+        starts = Counter(self.sentences.start_of(p.start) for p in self.index.with_label("PERSON"))
+        sentences = [start for start, people in sorted(starts.items()) if people >= 2]
+        if not sentences:
+            return
+        wanted = {get_string_id(lemma) for lemma in SUCCESSION_VERBS}
+        lemmas = self.doc.to_array(LEMMA).tolist()
+        for start in sentences:
+            for i in range(start, self.sentences.of(start).end):
+                if lemmas[i] in wanted:
+                    yield self.doc[i]
 
     def _succession_pair(self, verb: Token) -> tuple[Placed | None, Placed | None]:
         old = new = None
@@ -398,10 +410,13 @@ def _best_hits(hits: list[RoleHit]) -> list[RoleHit]:
     return [h for (p, o, t), h in best.items() if t is not None or (p, o) not in titled]
 
 
-def _facts(doc: Doc, hits: list[RoleHit], published_on: dt.date | None) -> Iterator[FactRecord]:
+def _facts(
+    sentences: Sentences, hits: list[RoleHit], published_on: dt.date | None
+) -> Iterator[FactRecord]:
+    doc = sentences.doc
     for hit in hits:
         assert hit.org is not None
-        sent = doc[hit.person.start].sent
+        sent = sentences.of(hit.person.start)
         same_sentence = sent.start <= hit.org.start < sent.end
         start = min(hit.person.start, hit.org.start) if same_sentence else hit.person.start
         end = max(hit.person.end, hit.org.end) if same_sentence else hit.person.end
