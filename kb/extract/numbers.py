@@ -894,8 +894,10 @@ _UP_NOUNS = (
 _DOWN_NOUNS = (
     r"decrease|decline|drop|fall|reduction|contraction|slump|plunge|dip|cut|loss|slide|downturn"
 )
+# The number starts where a number starts: matching from inside "1,111,111,…" would try
+# every comma group and backtrack over the rest (quadratic on long digit runs).
 _CHANGE_PCT = (
-    r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?"
+    r"(?<![\d,.])(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?"
     r"(?P<unit>%|％|per\s?cent\b|percent\b|pct\b|percentage\s+points?\b|pp\b|ppts?\b)"
 )
 _CHANGE_QUAL = (
