@@ -37,6 +37,12 @@ class KBGroup(click.Group):
             from kb.store.open import describe_db_error
 
             raise KBClickError(f"database error: {describe_db_error(exc)}", 1) from None
+        except UnicodeEncodeError as exc:  # bytes of an argument that are not UTF-8 (surrogates)
+            text = exc.object if isinstance(exc.object, str) else ""
+            raise KBClickError(f"not valid UTF-8 text: {text[:80]!r}", 2) from None
+        except OSError as exc:  # the system said no (disk full, read-only file system): not a bug
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise KBClickError(f"{where}{exc.strerror or exc}", 1) from None
         except Exception as exc:
             if config.debug():
                 raise

@@ -18,6 +18,8 @@ from functools import cache
 from itertools import islice
 from typing import TYPE_CHECKING, BinaryIO
 
+from sqlalchemy.exc import DataError
+
 from kb.clean import clean_document, split_for_nlp
 from kb.errors import InputError, KBError
 from kb.read import iter_documents
@@ -29,6 +31,7 @@ from kb.records import (
     FigureRecord,
     MentionRecord,
 )
+from kb.store.open import describe_db_error
 from kb.store.writer import ArticleKeys, lookup_states, store_article
 from kb.textnorm import word_count
 
@@ -291,9 +294,13 @@ def _store_all(
             if isinstance(analysis, Exception):
                 report(f"{article.origin}: extraction failed: {analysis!r}")
                 continue
-            outcome = store_article(
-                engine, article, analysis, extractor_version=EXTRACTOR_VERSION, force=force
-            )
+            try:
+                outcome = store_article(
+                    engine, article, analysis, extractor_version=EXTRACTOR_VERSION, force=force
+                )
+            except DataError as exc:  # a value this store refuses: lose this article, not the run
+                report(f"{article.origin}: not stored: {describe_db_error(exc)}")
+                continue
             words = word_count(article.text)
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             if outcome != "unchanged":

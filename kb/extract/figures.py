@@ -279,10 +279,10 @@ def _numeric_before(doc: Doc) -> list[int]:
     strings = doc.vocab.strings
     if len(doc) < VECTORIZE_FROM_TOKENS:  # numpy's fixed costs exceed a loop's
         rows = values.tolist()
-        digits = {shape: _shape_digits(strings[shape]) for shape in {shape for _, shape in rows}}
+        digit_of = {shape: _shape_digits(strings[shape]) for shape in {shape for _, shape in rows}}
         counts = [0]
         for i, (like_num, shape) in enumerate(rows):
-            numeric = like_num or digits[shape]
+            numeric = like_num or digit_of[shape]
             if numeric is None:
                 numeric = any(ch.isdigit() for ch in doc[i].text)
             counts.append(counts[-1] + (1 if numeric else 0))

@@ -201,7 +201,7 @@ VECTORIZE_FROM_TOKENS = 200
 def _value_ids(value: object) -> frozenset[int]:
     """The string ids a pattern value allows: one string, or {"IN": [strings]}."""
     words = value["IN"] if isinstance(value, dict) else [value]
-    return frozenset(get_string_id(w) for w in words)
+    return frozenset(get_string_id(str(w) if not isinstance(w, int) else w) for w in words)
 
 
 def _children(token: Token, deps: Iterable[str], words: Iterable[str] | None = None) -> list[Token]:

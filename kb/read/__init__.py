@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from kb.errors import InputError
 from kb.read.csvfiles import read_csv
+from kb.read.decode import storable
 from kb.read.html import read_html
 from kb.read.jsonfiles import read_json, read_jsonl_file
 from kb.read.paths import STDIN, describe_os_error, expand_paths
@@ -71,8 +72,24 @@ def iter_documents(
     file or record. `text_column` names the CSV text column; `stdin` replaces sys.stdin."""
     for target in expand_paths(paths):
         if isinstance(target, InputError):
-            yield target
+            yield _storable(target)
         elif target == STDIN:
-            yield from _guarded(STDIN, read_stdin(stdin or sys.stdin.buffer))
+            yield from map(_storable, _guarded(STDIN, read_stdin(stdin or sys.stdin.buffer)))
         else:
-            yield from _guarded(target, _read_file(target, text_column))
+            yield from map(_storable, _guarded(target, _read_file(target, text_column)))
+
+
+_STRING_FIELDS = ("text", "origin", "path", "title", "url", "source")
+
+
+def _storable(item: RawDocument | InputError) -> RawDocument | InputError:
+    """`item` with every string as a database can store it (see kb.read.decode.storable)."""
+    if isinstance(item, InputError):
+        origin = storable(item.origin)
+        return item if origin == item.origin else InputError(origin, storable(item.reason))
+    changed = {
+        name: fixed
+        for name in _STRING_FIELDS
+        if isinstance(value := getattr(item, name), str) and (fixed := storable(value)) != value
+    }
+    return item.model_copy(update=changed) if changed else item

@@ -16,7 +16,7 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, BinaryIO
 
 from kb.errors import InputError
-from kb.read.decode import SAMPLE_BYTES, guess_encoding
+from kb.read.decode import SAMPLE_BYTES, guess_records_encoding
 from kb.read.fields import DATE_FIELDS, SOURCE_FIELDS, TITLE_FIELDS, URL_FIELDS, record_to_document
 from kb.records import RawDocument
 
@@ -89,7 +89,7 @@ def read_csv(
     if not head.strip():
         yield InputError(path, "empty")
         return
-    encoding = guess_encoding(head)
+    encoding = guess_records_encoding(head)
     if encoding is None:
         yield InputError(path, "binary file")
         return
@@ -116,10 +116,15 @@ def _read_rows(
     names = [name.strip().lower() for name in header]
     columns = {name: names.index(name) for name in _METADATA_COLUMNS if name in names}
     columns["text"] = column
+    empty = True
     for line, row in chain(sample, rows):
         origin = f"{path}:{line}"
         if isinstance(row, csv.Error):
+            empty = False
             yield InputError(origin, f"malformed CSV row: {row}")
         elif any(cell.strip() for cell in row):
+            empty = False
             record = {name: row[index] for name, index in columns.items() if index < len(row)}
             yield record_to_document(record, origin=origin, path=path)
+    if empty:
+        yield InputError(path, "no rows under the header")

@@ -9,6 +9,7 @@ bytes, control-character soup) is refused, as binary.
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
 
@@ -28,6 +29,10 @@ _MAX_CONTROL_SHARE = 0.05
 # "latin-1" as it too), so it wins any near tie.
 _PREFERRED_LEGACY = "cp1252"
 _NEAR_TIE = 0.1
+# What no database column takes: NUL (PostgreSQL refuses it) and lone surrogates (nothing
+# can encode them), from JSON escapes ("\u0000", "\ud800") or undecodable file names.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _mostly_controls(sample: bytes) -> bool:
@@ -69,7 +74,28 @@ def guess_encoding(sample: bytes) -> str | None:
     return "utf-8"
 
 
+def guess_records_encoding(sample: bytes) -> str | None:
+    """Like guess_encoding, for files of records (JSON Lines, CSV): a stray NUL byte spoils
+    one record, which is reported alone, so only control-character soup is binary."""
+    encoding = guess_encoding(sample)
+    if encoding is not None or _mostly_controls(sample):
+        return encoding
+    guessed = guess_encoding(sample.replace(b"\x00", b""))
+    # A byte order mark that only appears once the NULs are gone is no mark.
+    return "utf-8" if guessed is None or guessed.startswith(("utf-16", "utf-32")) else guessed
+
+
 def decode_bytes(data: bytes) -> str | None:
     """`data` as text, or None if it is binary."""
     encoding = guess_encoding(data)
     return None if encoding is None else data.decode(encoding, errors="replace")
+
+
+def storable(value: str) -> str:
+    """`value` as every store can hold it. An undecodable byte of a file name (which Python
+    keeps as a surrogate) becomes a visible `\\xff` escape; other lone surrogates and NUL
+    characters become U+FFFD, as undecodable bytes do in text."""
+    if not _UNSTORABLE.search(value):
+        return value
+    value = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02x}", value)
+    return _UNSTORABLE.sub("\ufffd", value)

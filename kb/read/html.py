@@ -8,6 +8,7 @@ still taken from the parsed tree, never by stripping tags with a regex.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import lxml.etree
@@ -21,6 +22,7 @@ from kb.read.decode import SAMPLE_BYTES, guess_encoding
 from kb.records import RawDocument
 
 _INVISIBLE = ("script", "style", "noscript", "template")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BLOCKS = (
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "pre", "section", "article", "header", "footer", "table", "ul", "ol",
@@ -30,12 +32,14 @@ _BLOCKS = (
 def visible_text(data: bytes) -> str:
     """All text a browser would show, a paragraph break after each block element."""
     try:
-        root = lxml.html.fromstring(data)
+        # huge_tree: libxml2 otherwise drops everything nested deeper than 256 elements.
+        root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(huge_tree=True))
     except (lxml.etree.ParserError, ValueError):
         return ""
     lxml.etree.strip_elements(root, *_INVISIBLE, with_tail=False)
     for element in root.iter(*_BLOCKS):
-        element.tail = "\n\n" + (element.tail or "")
+        # The parser keeps control characters that lxml refuses to be given back.
+        element.tail = "\n\n" + _NOT_XML.sub(" ", element.tail or "")
     return str(root.text_content())
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from kb.errors import InputError
-from kb.read.decode import SAMPLE_BYTES, decode_bytes, guess_encoding
+from kb.read.decode import SAMPLE_BYTES, decode_bytes, guess_records_encoding
 from kb.read.fields import record_to_document
 from kb.records import RawDocument
 
@@ -29,9 +29,14 @@ def read_json(path: str, data: bytes) -> Iterator[RawDocument | InputError]:
     except json.JSONDecodeError as error:
         yield InputError(path, f"invalid JSON: {error.msg} at line {error.lineno}")
         return
+    except (ValueError, RecursionError) as error:
+        yield InputError(path, _beyond_limits(error))
+        return
     if isinstance(value, dict):
         yield record_to_document(value, origin=path, path=path)
     elif isinstance(value, list):
+        if not value:
+            yield InputError(path, "empty")
         for index, item in enumerate(value):
             origin = f"{path}[{index}]"
             if isinstance(item, dict):
@@ -40,6 +45,14 @@ def read_json(path: str, data: bytes) -> Iterator[RawDocument | InputError]:
                 yield InputError(origin, "not a JSON object")
     else:
         yield InputError(path, "expected a JSON object or a list of objects")
+
+
+def _beyond_limits(error: ValueError | RecursionError) -> str:
+    """Valid JSON that Python will not load: nested past the recursion limit, or an integer
+    of more digits than int() takes."""
+    if isinstance(error, RecursionError):
+        return "invalid JSON: nested too deeply"
+    return f"invalid JSON: {str(error).split(';')[0]}"
 
 
 def _decode_line(raw: bytes) -> str | None:
@@ -65,6 +78,9 @@ def read_jsonl(path: str, lines: Iterable[bytes]) -> Iterator[RawDocument | Inpu
         except json.JSONDecodeError as error:
             yield InputError(origin, f"invalid JSON: {error.msg}")
             continue
+        except (ValueError, RecursionError) as error:
+            yield InputError(origin, _beyond_limits(error))
+            continue
         if isinstance(value, dict):
             yield record_to_document(value, origin=origin, path=path)
         else:
@@ -76,7 +92,7 @@ def read_jsonl(path: str, lines: Iterable[bytes]) -> Iterator[RawDocument | Inpu
 def read_jsonl_file(path: str, stream: BinaryIO) -> Iterator[RawDocument | InputError]:
     """A .jsonl file; a binary file is one error, not one per "line" of it."""
     head = stream.read(SAMPLE_BYTES)
-    if head.strip() and guess_encoding(head) is None:
+    if head.strip() and guess_records_encoding(head) is None:
         yield InputError(path, "binary file")
         return
     stream.seek(0)

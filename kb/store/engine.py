@@ -14,6 +14,9 @@ from sqlalchemy.exc import ArgumentError
 from kb.errors import StoreError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A server that is unreachable or never answers is reported instead of waited for forever;
+# `?connect_timeout=N` in the URL overrides it.
+POSTGRES_CONNECT_TIMEOUT_S = 10
 
 
 def is_sqlite(url: str) -> bool:
@@ -66,7 +69,12 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.get_driver_name() in ("", "psycopg2"):
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        connect_args = (
+            {}
+            if "connect_timeout" in parsed.query
+            else {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
+        )
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     raise StoreError(
         f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
     )

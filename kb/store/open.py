@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from kb.errors import StoreError
 from kb.store.engine import make_engine
-from kb.store.schema import ensure_schema
+from kb.store.schema import ensure_schema, head_revision
 
 
 def describe_db_error(exc: BaseException) -> str:
@@ -31,6 +32,10 @@ def translate_db_errors(what: str) -> Iterator[None]:
         raise
     except (DBAPIError, SQLAlchemyError, OSError) as exc:
         raise StoreError(f"{what}: {describe_db_error(exc)}") from exc
+    except CommandError as exc:  # Alembic: a revision it cannot find, e.g. a newer database's
+        raise StoreError(
+            f"{what}: {exc} (this version of newskb knows revisions up to {head_revision()})"
+        ) from exc
 
 
 def open_store(url: str, *, upgrade: bool = True) -> Engine:
