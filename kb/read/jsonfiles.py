@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kb.errors import InputError
 from kb.read.decode import SAMPLE_BYTES, decode_bytes, guess_records_encoding
@@ -24,13 +24,9 @@ def read_json(path: str, data: bytes) -> Iterator[RawDocument | InputError]:
     if text is None:
         yield InputError(path, "binary file")
         return
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        yield InputError(path, f"invalid JSON: {error.msg} at line {error.lineno}")
-        return
-    except (ValueError, RecursionError) as error:
-        yield InputError(path, _beyond_limits(error))
+    value, problem = _load(text, with_line=True)
+    if problem is not None:
+        yield InputError(path, problem)
         return
     if isinstance(value, dict):
         yield record_to_document(value, origin=path, path=path)
@@ -45,6 +41,17 @@ def read_json(path: str, data: bytes) -> Iterator[RawDocument | InputError]:
                 yield InputError(origin, "not a JSON object")
     else:
         yield InputError(path, "expected a JSON object or a list of objects")
+
+
+def _load(text: str, *, with_line: bool) -> tuple[Any, str | None]:
+    """The parsed value, or why the text is not JSON Python can load."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        where = f" at line {error.lineno}" if with_line else ""
+        return None, f"invalid JSON: {error.msg}{where}"
+    except (ValueError, RecursionError) as error:
+        return None, _beyond_limits(error)
 
 
 def _beyond_limits(error: ValueError | RecursionError) -> str:
@@ -73,13 +80,9 @@ def read_jsonl(path: str, lines: Iterable[bytes]) -> Iterator[RawDocument | Inpu
         if text is None:
             yield InputError(origin, "binary data")
             continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            yield InputError(origin, f"invalid JSON: {error.msg}")
-            continue
-        except (ValueError, RecursionError) as error:
-            yield InputError(origin, _beyond_limits(error))
+        value, problem = _load(text, with_line=False)
+        if problem is not None:
+            yield InputError(origin, problem)
             continue
         if isinstance(value, dict):
             yield record_to_document(value, origin=origin, path=path)
