@@ -7,7 +7,6 @@ query layer and the resolver agree on one normalization.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -17,6 +16,7 @@ from kb.resolve.titles import (
     TITLE_PHRASES,
     TITLE_WORDS,
 )
+from kb.textnorm import strip_accents
 
 # Trailing words that name the legal form, not the organization ("Acme Corp." = "Acme").
 LEGAL_SUFFIXES: frozenset[str] = frozenset(
@@ -74,8 +74,7 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefolded, accent-free, straight-quoted text with single spaces."""
-    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = strip_accents(text.translate(_QUOTES))
     return _SPACES.sub(" ", text).strip().casefold()
 
 
