@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
-from typing import TYPE_CHECKING, BinaryIO
+from multiprocessing.pool import AsyncResult
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy.exc import DataError
 
 from kb.clean import clean_document, split_for_nlp
-from kb.errors import InputError, KBError
+from kb.errors import InputError, KBError, UsageError
 from kb.read import iter_documents
 from kb.records import (
     Article,
@@ -31,8 +32,9 @@ from kb.records import (
     FigureRecord,
     MentionRecord,
 )
-from kb.store.open import describe_db_error
-from kb.store.writer import ArticleKeys, lookup_states, store_article
+from kb.store.engine import is_sqlite, sqlite_path
+from kb.store.open import describe_db_error, open_store
+from kb.store.writer import ArticleKeys, Outcome, lookup_states, store_article
 from kb.textnorm import word_count
 
 if TYPE_CHECKING:
@@ -163,17 +165,110 @@ def prepared_pipeline(model: str | None) -> Language:
     return nlp
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What storing one article did: small, so a worker sends back only this."""
+
+    outcome: Outcome | None  # None: the article failed, see `error`
+    error: str | None = None
+    words: int = 0
+    mentions: int = 0
+    facts: int = 0
+    figures: int = 0
+
+
+def store_batch(
+    engine: Engine,
+    batch: Sequence[Article],
+    analyses: Sequence[ArticleAnalysis | Exception],
+    force: bool,
+) -> list[Stored]:
+    """Store each analysed article in its own transaction; a refused one fails alone."""
+    results: list[Stored] = []
+    for article, analysis in zip(batch, analyses, strict=True):
+        if isinstance(analysis, Exception):
+            results.append(Stored(None, f"{article.origin}: extraction failed: {analysis!r}"))
+            continue
+        try:
+            outcome = store_article(
+                engine, article, analysis, extractor_version=EXTRACTOR_VERSION, force=force
+            )
+        except DataError as exc:  # a value this store refuses: lose this article, not the run
+            results.append(Stored(None, f"{article.origin}: not stored: {describe_db_error(exc)}"))
+            continue
+        results.append(
+            Stored(
+                outcome,
+                words=word_count(article.text),
+                mentions=len(analysis.mentions),
+                facts=len(analysis.facts),
+                figures=len(analysis.figures),
+            )
+        )
+    return results
+
+
+# Worker processes: each holds a warmed-up pipeline and its own engines, and stores
+# what it extracts itself (the store is safe for concurrent writers), so only paths of
+# text go out and a few counts come back.
 _worker_nlp: Language | None = None
+_worker_failure: str | None = None
+_worker_engines: dict[str, Engine] = {}
 
 
-def _init_worker(model: str | None) -> None:
-    global _worker_nlp
-    _worker_nlp = prepared_pipeline(model)
+def _init_worker(model: str | None, ready: Any) -> None:
+    global _worker_nlp, _worker_failure
+    try:
+        _worker_nlp = prepared_pipeline(model)
+    except Exception as exc:  # reported once by the parent instead of a respawn loop
+        _worker_failure = str(exc) or type(exc).__name__
+    ready.put(_worker_failure)
 
 
-def _analyze_in_worker(articles: list[Article]) -> list[ArticleAnalysis | Exception]:
-    assert _worker_nlp is not None
-    return analyze_articles(_worker_nlp, articles)
+def _ingest_in_worker(url: str, force: bool, batch: list[Article]) -> list[Stored]:
+    if _worker_nlp is None:
+        raise KBError(f"worker could not load the pipeline: {_worker_failure}")
+    engine = _worker_engines.get(url)
+    if engine is None:
+        engine = _worker_engines[url] = open_store(url, upgrade=False)
+    return store_batch(engine, batch, analyze_articles(_worker_nlp, batch), force)
+
+
+class WorkerPool:
+    """`workers` processes with the pipeline loaded, reusable across ingests.
+
+    Spawned, not forked: a fork would copy locks held by the parent's threads (the
+    progress bar writes to stderr from one)."""
+
+    def __init__(self, workers: int, model: str | None = None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.workers = workers
+        self.model = model
+        self._ready = context.SimpleQueue()
+        self._started = 0
+        self._pool = context.Pool(workers, initializer=_init_worker, initargs=(model, self._ready))
+
+    def wait_ready(self) -> None:
+        """Block until every worker has loaded the pipeline (so start-up is not timed
+        as throughput); a worker that could not load it is a KBError."""
+        while self._started < self.workers:
+            failure = self._ready.get()
+            self._started += 1
+            if failure is not None:
+                raise KBError(f"worker could not load the pipeline: {failure}")
+
+    def submit(self, url: str, force: bool, batch: list[Article]) -> AsyncResult[list[Stored]]:
+        return self._pool.apply_async(_ingest_in_worker, (url, force, batch))
+
+    def close(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -206,13 +301,32 @@ def ingest(
     *,
     model: str | None = None,
     workers: int = 1,
+    pool: WorkerPool | None = None,
     force: bool = False,
     text_column: str | None = None,
     stdin: BinaryIO | None = None,
     on_error: Callable[[str], None] | None = None,
     on_article: ProgressCallback | None = None,
 ) -> IngestSummary:
-    """Ingest `paths` into the store behind `engine` and say what happened."""
+    """Ingest `paths` into the store behind `engine` and say what happened.
+
+    With `workers` > 1 (or a started `pool`), NLP, extraction and storing run in worker
+    processes; this process reads, skips what is stored already and keeps the tally."""
+    url = engine.url.render_as_string(hide_password=False)
+    if (pool is not None or workers > 1) and is_sqlite(url) and sqlite_path(url) is None:
+        raise UsageError("--workers needs a database file or server, not an in-memory one")
+    if pool is None and workers > 1:
+        with WorkerPool(workers, model) as own_pool:
+            return ingest(
+                engine,
+                paths,
+                pool=own_pool,
+                force=force,
+                text_column=text_column,
+                stdin=stdin,
+                on_error=on_error,
+                on_article=on_article,
+            )
     summary = IngestSummary()
     started = time.perf_counter()
 
@@ -222,36 +336,39 @@ def ingest(
         if on_error is not None:
             on_error(message)
 
+    def tally(batch: list[Article], results: list[Stored]) -> None:
+        for article, stored in zip(batch, results, strict=True):
+            if stored.outcome is None:
+                report(stored.error or f"{article.origin}: failed")
+                continue
+            setattr(summary, stored.outcome, getattr(summary, stored.outcome) + 1)
+            if stored.outcome != "unchanged":
+                summary.words += stored.words
+                summary.mentions += stored.mentions
+                summary.facts += stored.facts
+                summary.figures += stored.figures
+            if on_article is not None:
+                on_article(article, stored.words)
+
     articles = iter_articles(paths, text_column=text_column, stdin=stdin, on_error=report)
     batches = _batched(_pending(engine, articles, force, summary, on_article), NLP_BATCH)
-    if workers > 1:
-        in_flight: deque[list[Article]] = deque()
-
-        def remember(batch: list[Article]) -> list[Article]:
-            in_flight.append(batch)
-            return batch
-
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(workers, initializer=_init_worker, initargs=(model,)) as pool:
-            results = pool.imap(_analyze_in_worker, (remember(b) for b in batches))
-            _store_all(
-                engine,
-                ((in_flight.popleft(), r) for r in results),
-                summary,
-                force,
-                report,
-                on_article,
-            )
-    else:
+    if pool is None:
         nlp = prepared_pipeline(model)
-        _store_all(
-            engine,
-            ((b, analyze_articles(nlp, b)) for b in batches),
-            summary,
-            force,
-            report,
-            on_article,
-        )
+        for batch in batches:
+            tally(batch, store_batch(engine, batch, analyze_articles(nlp, batch), force))
+    else:
+        pool.wait_ready()
+        in_flight: deque[tuple[list[Article], AsyncResult[list[Stored]]]] = deque()
+        for batch in batches:
+            in_flight.append((batch, pool.submit(url, force, batch)))
+            # Two batches per worker keep every worker busy, and reading stays ahead of
+            # them by a bounded amount, so memory is flat on any corpus size.
+            if len(in_flight) >= 2 * pool.workers:
+                done, result = in_flight.popleft()
+                tally(done, result.get())
+        while in_flight:
+            done, result = in_flight.popleft()
+            tally(done, result.get())
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -279,34 +396,3 @@ def _pending(
                 continue
             seen.add(keys.content_hash)
             yield article
-
-
-def _store_all(
-    engine: Engine,
-    results: Iterable[tuple[list[Article], list[ArticleAnalysis | Exception]]],
-    summary: IngestSummary,
-    force: bool,
-    report: Callable[[str], None],
-    on_article: ProgressCallback | None = None,
-) -> None:
-    for batch, analyses in results:
-        for article, analysis in zip(batch, analyses, strict=True):
-            if isinstance(analysis, Exception):
-                report(f"{article.origin}: extraction failed: {analysis!r}")
-                continue
-            try:
-                outcome = store_article(
-                    engine, article, analysis, extractor_version=EXTRACTOR_VERSION, force=force
-                )
-            except DataError as exc:  # a value this store refuses: lose this article, not the run
-                report(f"{article.origin}: not stored: {describe_db_error(exc)}")
-                continue
-            words = word_count(article.text)
-            setattr(summary, outcome, getattr(summary, outcome) + 1)
-            if outcome != "unchanged":
-                summary.words += words
-                summary.mentions += len(analysis.mentions)
-                summary.facts += len(analysis.facts)
-                summary.figures += len(analysis.figures)
-            if on_article is not None:
-                on_article(article, words)

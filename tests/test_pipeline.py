@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -169,9 +168,31 @@ def test_extraction_keeps_working_across_memory_zones() -> None:
 
 
 @pytest.mark.slow
-def test_two_workers_store_what_one_stores(tmp_path: Path, data_db: str) -> None:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(DATA, corpus)
-    db = str(tmp_path / "kb.db")
-    kb("ingest", str(DATA), "--db", db, "--quiet", "--workers", "2")
-    assert store_snapshot(f"sqlite:///{db}") == store_snapshot(f"sqlite:///{data_db}")
+def test_two_workers_store_what_one_stores(empty_url: str, data_db: str) -> None:
+    """Workers store what they extract themselves, concurrently: same rows as one process."""
+    kb("ingest", str(DATA), "--db", empty_url, "--quiet", "--workers", "2")
+    assert store_snapshot(empty_url) == store_snapshot(f"sqlite:///{data_db}")
+    again = kb("ingest", str(DATA), "--db", empty_url, "--quiet", "--workers", "2")
+    assert " 0 new," in again
+
+
+def test_workers_refuse_an_in_memory_database() -> None:
+    result = CliRunner().invoke(cli, ["ingest", str(DATA), "--db", "sqlite://", "--workers", "2"])
+    assert result.exit_code == 2
+    assert "in-memory" in result.output
+
+
+def test_a_started_pool_serves_several_ingests(tmp_path: Path) -> None:
+    from kb.pipeline import WorkerPool, ingest
+    from kb.store.open import open_store
+
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    one.write_text(json.dumps({"text": "Jane Doe met John Roe in Paris on Monday."}) + "\n")
+    two.write_text(json.dumps({"text": "Acme Corp. said sales rose 12% to $4 billion."}) + "\n")
+    with WorkerPool(2) as pool:
+        pool.wait_ready()
+        for corpus in (one, two):
+            engine = open_store(f"sqlite:///{tmp_path / corpus.stem}.db")
+            summary = ingest(engine, [str(corpus)], pool=pool)
+            engine.dispose()
+            assert (summary.new, summary.failed) == (1, 0)

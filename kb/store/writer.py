@@ -13,9 +13,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -59,9 +60,69 @@ class StoredState:
     extractor_version: str | None
 
 
-def _insert(conn: Connection, table: type) -> object:
+def _insert(conn: Connection, table: type) -> Any:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
+
+
+def _counter_upsert(dialect: Any, table: Any, keys: list[str]) -> Any:
+    """INSERT that adds to `seen` when the row exists (counters never read-then-write)."""
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=keys, set_={"seen": table.seen + stmt.excluded.seen}
+    )
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """Every statement of the hot write path, built once per dialect.
+
+    Building SQLAlchemy constructs per article (an upsert's `excluded` alias alone
+    proxies every column) cost more than executing them; these are reused, and lists
+    go in as expanding parameters so one compiled form serves every length."""
+
+    claim_article: Any
+    create_entities: Any
+    lock_entities: Any
+    count_labels: Any
+    count_aliases: Any
+    add_mentions: Any
+    add_facts: Any
+    add_figures: Any
+    label_counts: Any
+    alias_counts: Any
+    entity_names: Any
+    rename_entity: Any
+
+
+@cache
+def _statements(dialect_name: str) -> _Statements:
+    dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
+    ids: Any = bindparam("ids", expanding=True)
+    return _Statements(
+        claim_article=dialect.insert(ArticleRow).on_conflict_do_nothing().returning(ArticleRow.id),
+        create_entities=dialect.insert(Entity).on_conflict_do_nothing(),
+        # Rows are locked in id order, so writers never wait on each other in a cycle.
+        lock_entities=select(Entity.key, Entity.id)
+        .where(Entity.key.in_(bindparam("keys", expanding=True)))
+        .order_by(Entity.id)
+        .with_for_update(),
+        count_labels=_counter_upsert(dialect, EntityLabel, ["entity_id", "label"]),
+        count_aliases=_counter_upsert(dialect, EntityAlias, ["entity_id", "alias"]),
+        add_mentions=insert(Mention),
+        add_facts=insert(Fact),
+        add_figures=insert(Figure),
+        label_counts=select(EntityLabel.entity_id, EntityLabel.label, EntityLabel.seen).where(
+            EntityLabel.entity_id.in_(ids)
+        ),
+        alias_counts=select(EntityAlias.entity_id, EntityAlias.alias, EntityAlias.seen).where(
+            EntityAlias.entity_id.in_(ids)
+        ),
+        entity_names=select(Entity.id, Entity.type, Entity.name).where(Entity.id.in_(ids)),
+        rename_entity=update(Entity)
+        .where(Entity.id == bindparam("entity"))
+        .values(type=bindparam("new_type"), name=bindparam("new_name")),
+    )
 
 
 def lookup_states(conn: Connection, keys: Iterable[ArticleKeys]) -> dict[ArticleKeys, StoredState]:
@@ -147,8 +208,8 @@ def _store(
         "word_count": word_count(article.text),
         "extractor_version": extractor_version,
     }
-    stmt = _insert(conn, ArticleRow).values(**values).on_conflict_do_nothing()  # type: ignore[attr-defined]
-    article_id = conn.execute(stmt.returning(ArticleRow.id)).scalar()
+    claim = _statements(conn.dialect.name).claim_article
+    article_id = conn.execute(claim, values).scalar()
     outcome: Outcome = "new"
     if article_id is None:
         existing = conn.execute(
@@ -161,7 +222,7 @@ def _store(
             .with_for_update()
         ).first()
         if existing is None:  # the conflicting row vanished between statements: store it anew
-            article_id = conn.execute(stmt.returning(ArticleRow.id)).scalar_one()
+            article_id = conn.execute(claim, values).scalar_one()
         else:
             same_content = existing.content_hash == keys.content_hash
             if same_content and existing.extractor_version == extractor_version and not force:
@@ -226,30 +287,13 @@ def upsert_entities(conn: Connection, refs: dict[str, EntityRef]) -> dict[str, i
     """Entity ids by key, creating missing ones. Keys are inserted in sorted order."""
     if not refs:
         return {}
+    statements = _statements(conn.dialect.name)
     rows = [{"key": k, "name": refs[k].name, "type": refs[k].label} for k in sorted(refs)]
-    conn.execute(_insert(conn, Entity).on_conflict_do_nothing(), rows)  # type: ignore[attr-defined]
-    # Lock the rows (in id order, so writers never wait on each other in a cycle): two
-    # articles touching one entity then re-vote its type and name one after the other,
-    # each seeing the other's committed counts.
-    found = conn.execute(
-        select(Entity.key, Entity.id)
-        .where(Entity.key.in_(list(refs)))
-        .order_by(Entity.id)
-        .with_for_update()
-    ).all()
+    conn.execute(statements.create_entities, rows)
+    # Lock the rows: two articles touching one entity then re-vote its type and name one
+    # after the other, each seeing the other's committed counts.
+    found = conn.execute(statements.lock_entities, {"keys": list(refs)}).all()
     return {key: entity_id for key, entity_id in found}
-
-
-def _upsert_counts(conn: Connection, table: Any, rows: list[dict], keys: list[str]) -> None:
-    """Add `seen` counts, creating rows that do not exist (one cached statement, executemany)."""
-    if not rows:
-        return
-    stmt = _insert(conn, table)
-    stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
-        index_elements=keys,
-        set_={"seen": table.seen + stmt.excluded.seen},  # type: ignore[attr-defined]
-    )
-    conn.execute(stmt, rows)
 
 
 def _evidence(ev: Evidence) -> dict[str, int]:
@@ -262,31 +306,31 @@ def _evidence(ev: Evidence) -> dict[str, int]:
 
 
 def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis) -> None:
-    ids = upsert_entities(conn, _entity_refs(analysis))
+    statements = _statements(conn.dialect.name)
+    refs = _entity_refs(analysis)
+    ids = upsert_entities(conn, refs)
     labels = Counter((ids[m.entity.key], m.label) for m in analysis.mentions)
     aliases = Counter((ids[m.entity.key], m.text) for m in analysis.mentions)
     # A fact's endpoints vote too, so an entity only named in facts still gets a type.
-    for ref in _entity_refs(analysis).values():
+    for ref in refs.values():
         labels.setdefault((ids[ref.key], ref.label), 0)
         aliases.setdefault((ids[ref.key], ref.name), 0)
-    _upsert_counts(
-        conn,
-        EntityLabel,
-        [{"entity_id": e, "label": lab, "seen": n} for (e, lab), n in sorted(labels.items())],
-        ["entity_id", "label"],
-    )
-    _upsert_counts(
-        conn,
-        EntityAlias,
-        [
-            {"entity_id": e, "alias": alias, "key": fold(alias), "seen": n}
-            for (e, alias), n in sorted(aliases.items())
-        ],
-        ["entity_id", "alias"],
-    )
+    if labels:
+        conn.execute(
+            statements.count_labels,
+            [{"entity_id": e, "label": lab, "seen": n} for (e, lab), n in sorted(labels.items())],
+        )
+    if aliases:
+        conn.execute(
+            statements.count_aliases,
+            [
+                {"entity_id": e, "alias": alias, "key": fold(alias), "seen": n}
+                for (e, alias), n in sorted(aliases.items())
+            ],
+        )
     if analysis.mentions:
         conn.execute(
-            insert(Mention),
+            statements.add_mentions,
             [
                 {
                     "article_id": article_id,
@@ -300,7 +344,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
         )
     if analysis.facts:
         conn.execute(
-            insert(Fact),
+            statements.add_facts,
             [
                 {
                     "article_id": article_id,
@@ -321,7 +365,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
         )
     if analysis.figures:
         conn.execute(
-            insert(Figure),
+            statements.add_figures,
             [
                 {
                     "article_id": article_id,
@@ -353,16 +397,9 @@ def _refresh_entities(conn: Connection, entity_ids: list[int]) -> None:
         return
     from kb.resolve.votes import best_name, vote_label
 
-    label_rows = conn.execute(
-        select(EntityLabel.entity_id, EntityLabel.label, EntityLabel.seen).where(
-            EntityLabel.entity_id.in_(entity_ids)
-        )
-    ).all()
-    alias_rows = conn.execute(
-        select(EntityAlias.entity_id, EntityAlias.alias, EntityAlias.seen).where(
-            EntityAlias.entity_id.in_(entity_ids)
-        )
-    ).all()
+    statements = _statements(conn.dialect.name)
+    label_rows = conn.execute(statements.label_counts, {"ids": entity_ids}).all()
+    alias_rows = conn.execute(statements.alias_counts, {"ids": entity_ids}).all()
     labels: dict[int, dict[str, int]] = {}
     for entity_id, label, seen in label_rows:
         labels.setdefault(entity_id, {})[label] = seen
@@ -371,16 +408,15 @@ def _refresh_entities(conn: Connection, entity_ids: list[int]) -> None:
         names.setdefault(entity_id, {})[alias] = seen
     current = {
         row.id: (row.type, row.name)
-        for row in conn.execute(
-            select(Entity.id, Entity.type, Entity.name).where(Entity.id.in_(entity_ids))
-        )
+        for row in conn.execute(statements.entity_names, {"ids": entity_ids})
     }
+    renames = []
     for entity_id in entity_ids:
         wanted = (
             vote_label(labels.get(entity_id, {})) or current[entity_id][0],
             best_name(names.get(entity_id, {})) or current[entity_id][1],
         )
         if wanted != current[entity_id]:
-            conn.execute(
-                update(Entity).where(Entity.id == entity_id).values(type=wanted[0], name=wanted[1])
-            )
+            renames.append({"entity": entity_id, "new_type": wanted[0], "new_name": wanted[1]})
+    if renames:
+        conn.execute(statements.rename_entity, renames)
