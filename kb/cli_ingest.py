@@ -18,7 +18,7 @@ from kb.cli_common import db_option, open_engine
     type=click.IntRange(1, 64),
     default=1,
     show_default=True,
-    help="Processes for NLP and extraction.",
+    help="Processes that parse, extract and store in parallel (one per core).",
 )
 @click.option("--force", is_flag=True, help="Re-extract articles that are stored already.")
 @click.option("--text-column", metavar="NAME", help="CSV column holding the article text.")
