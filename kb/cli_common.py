@@ -90,6 +90,13 @@ def open_engine(db: str | None, *, upgrade: bool = True):  # type: ignore[no-unt
     return open_store(config.database_url(db), upgrade=upgrade)
 
 
+def open_reader(db: str | None):  # type: ignore[no-untyped-def]
+    """For commands that only read: works on a read-only store (kb.store.open)."""
+    from kb.store.open import open_reader as open_store_reader
+
+    return open_store_reader(config.database_url(db))
+
+
 def emit(columns: Sequence[str], rows: Any, fmt: str, *, title: str | None = None) -> int:
     from kb.report import write_rows
 

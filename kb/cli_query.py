@@ -26,7 +26,7 @@ from typing import Any
 import click
 
 from kb import config
-from kb.cli_common import db_option, emit, format_option, open_engine
+from kb.cli_common import db_option, emit, format_option
 
 EVIDENCE_WIDTH = 110
 HIGHLIGHT_STYLE = "bold yellow"
@@ -160,19 +160,16 @@ def evidence_excerpt(sentence: str, names: Sequence[str], width: int | None = No
 
 
 def reader(db: str | None) -> Any:
-    """The store opened for reading (kb.query.reading_engine): the schema revision is
-    checked without taking SQLite's write lock, so a question does not wait for a
-    running ingest; an empty or older store is upgraded first, as by every command."""
+    """The store opened for reading (kb.query.reading_engine): read-only connections, so
+    a question works on a read-only file or file system and never takes (or waits for)
+    the write lock of a running ingest; an empty or older store is upgraded first, as
+    by every command (kb.store.open.ensure_readable)."""
     from kb.query import reading_engine
-    from kb.store.open import translate_db_errors
-    from kb.store.schema import current_revision, head_revision
+    from kb.store.open import ensure_readable
 
     url = config.database_url(db)
     engine = reading_engine(url)
-    with translate_db_errors(f"cannot open database {engine.url.render_as_string()}"):
-        current = current_revision(engine)
-    if current != head_revision():
-        open_engine(db).dispose()
+    ensure_readable(url, engine)
     return engine
 
 

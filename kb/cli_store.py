@@ -7,7 +7,15 @@ from pathlib import Path
 import click
 
 from kb import config
-from kb.cli_common import KBGroup, db_option, emit, format_option, open_engine, param_option
+from kb.cli_common import (
+    KBGroup,
+    db_option,
+    emit,
+    format_option,
+    open_engine,
+    open_reader,
+    param_option,
+)
 
 
 @click.group(cls=KBGroup)
@@ -49,11 +57,17 @@ def db_current(db: str | None) -> None:
       kb db current
     """
     from kb.store import schema
+    from kb.store.engine import is_sqlite, make_engine, sqlite_path
     from kb.store.open import translate_db_errors
 
-    engine = open_engine(db, upgrade=False)
-    with translate_db_errors("cannot read revision"):
-        current = schema.current_revision(engine)
+    url = config.database_url(db)
+    path = sqlite_path(url) if is_sqlite(url) else None
+    current = None
+    if path is None or path.exists():  # a missing file is an empty database, not made here
+        engine = make_engine(url, write=False)
+        with translate_db_errors("cannot read revision"):
+            current = schema.current_revision(engine)
+        engine.dispose()
     click.echo(f"current: {current or '(empty database)'}")
     click.echo(f"head:    {schema.head_revision()}")
 
@@ -100,7 +114,7 @@ def sql(
     from kb.store.readonly import run_readonly
 
     url = config.database_url(db)
-    open_engine(db)
+    open_reader(db).dispose()
     with run_readonly(
         url, query, dict(params), max_rows=max_rows or None, timeout_s=timeout
     ) as result:
@@ -158,7 +172,7 @@ def export(
     from kb.export import export_to_file
 
     url = config.database_url(db)
-    open_engine(db)
+    open_reader(db).dispose()
     summary = export_to_file(
         url,
         out,
@@ -186,7 +200,7 @@ def views(db: str | None, fmt: str) -> None:
     from kb.store.readonly import list_views
 
     url = config.database_url(db)
-    open_engine(db)
+    open_reader(db).dispose()
     rows = [(v.name, ", ".join(v.columns), v.description) for v in list_views(url)]
     emit(["view", "columns", "description"], rows, fmt)
 
@@ -207,7 +221,7 @@ def eval_command(gold: Path, db: str | None, fmt: str, show_errors: bool) -> Non
     """
     from kb.eval import evaluate, render_report
 
-    engine = open_engine(db)
+    engine = open_reader(db)
     with engine.connect() as conn:
         report = evaluate(conn, gold)
     click.echo(render_report(report, fmt, show_errors))  # type: ignore[arg-type]

@@ -839,7 +839,7 @@ def main() -> None:
     corpus = Synthetic(args.facts, args.entities)
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
+                    "cpus": os.cpu_count(), "load_avg_1m_at_start": round(os.getloadavg()[0], 2)},
         "facts": args.facts,
         "entities": args.entities,
         "repeat": args.repeat,
@@ -869,6 +869,8 @@ def main() -> None:
             finally:
                 if args.keep is None:
                     drop_postgres_db(admin, name)
+    # Other processes on a small machine slow every number here alike: say how busy it was.
+    results["machine"]["load_avg_1m_at_end"] = round(os.getloadavg()[0], 2)
     results["verdict"] = verdict(results)
     print_table(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)

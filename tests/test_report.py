@@ -12,10 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kb import report
 from kb.errors import UsageError
-from kb.report import safe_cell, truncation_note, write_rows
+from kb.report import safe_cell, safe_csv_rows, truncation_note, write_batches, write_rows
 
 
 class FakeTerminal(io.StringIO):
@@ -71,6 +73,68 @@ def test_csv_round_trips_through_the_csv_module() -> None:
     assert rows[5] == ["5", "'-2", "-2", "-0.5"]
 
 
+def csv_text(rows: list[Any]) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    return out.getvalue()
+
+
+def cell_by_cell(rows: list[Any]) -> str:
+    return csv_text([[safe_cell(value) for value in row] for row in rows])
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param([(1, "a", None), (2, "b", 1.5)], id="nothing to change"),
+        pytest.param([("a",)] * 1500 + [("=1+1",)], id="formula deep in a text column"),
+        pytest.param([(None,), ("",), ("@x",)], id="formula after None and empty text"),
+        pytest.param([(-2,), ("-2",), (3.5,)], id="text and numbers in one column"),
+        pytest.param([("a\0=b",), ("ok",)], id="a separator inside a value"),
+        pytest.param([("\tx", 1), ("\ry", 2)], id="tab and CR"),
+        pytest.param([(True, b"\x01", dt.date(2025, 7, 29))], id="values csv writes otherwise"),
+        pytest.param([(dt.datetime(2025, 7, 29, 8, 30), "=x")], id="datetime beside a formula"),
+        pytest.param([(1, "=a"), (2,)], id="rows of different lengths"),
+        pytest.param([], id="no rows"),
+        pytest.param([()], id="no columns"),
+    ],
+)
+def test_safe_csv_rows_writes_what_safe_cell_writes(rows: list[Any]) -> None:
+    assert csv_text(list(safe_csv_rows(rows))) == cell_by_cell(rows)
+
+
+def test_safe_csv_rows_hands_back_clean_rows_untouched() -> None:
+    rows = [(1, "Jane Doe", None, 0.5), (-2, "met in Oslo", "x", None)]
+    assert safe_csv_rows(rows) is rows
+
+
+CELLS = st.one_of(
+    st.text(max_size=6),
+    st.sampled_from(["=1", "+1", "-1", "@a", "\tb", "\rc", "", "a\0=b"]),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.none(),
+    st.booleans(),
+    st.binary(max_size=3),
+    st.dates(),
+)
+
+
+@given(st.integers(1, 4).flatmap(lambda n: st.lists(st.tuples(*[CELLS] * n), max_size=12)))
+def test_safe_csv_rows_agrees_with_safe_cell_on_any_rows(rows: list[tuple[Any, ...]]) -> None:
+    assert csv_text(list(safe_csv_rows(rows))) == cell_by_cell(rows)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_batches_write_what_rows_write(fmt: str) -> None:
+    by_rows, by_batches = io.StringIO(newline=""), io.StringIO(newline="")
+    columns = ["id", "title", "words", "value"]
+    assert write_rows(columns, ROUND_TRIP_ROWS, fmt, by_rows) == len(ROUND_TRIP_ROWS)  # type: ignore[arg-type]
+    batches = [ROUND_TRIP_ROWS[:2], ROUND_TRIP_ROWS[2:]]
+    assert write_batches(columns, batches, fmt, by_batches) == len(ROUND_TRIP_ROWS)  # type: ignore[arg-type]
+    assert by_batches.getvalue() == by_rows.getvalue()
+
+
 def test_csv_header_is_neutralized_too() -> None:
     out = io.StringIO()
     write_rows(["=HYPERLINK()"], [], "csv", out)
@@ -119,7 +183,8 @@ def test_repeated_column_names_keep_every_value_in_json() -> None:
     assert json.loads(out.getvalue()) == {"a": 1, "a_2": 2, "a_2_2": 3}
 
 
-def test_data_formats_stream_row_by_row() -> None:
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_data_formats_stream_row_by_row(fmt: str) -> None:
     """The writer must not pull the whole iterator before writing."""
     out = io.StringIO()
     seen: list[int] = []
@@ -129,7 +194,7 @@ def test_data_formats_stream_row_by_row() -> None:
             seen.append(len(out.getvalue()))
             yield (i,)
 
-    write_rows(["n"], rows(), "jsonl", out)
+    write_rows(["n"], rows(), fmt, out)  # type: ignore[arg-type]
     assert seen[0] < seen[1] < seen[2]
 
 

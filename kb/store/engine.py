@@ -1,8 +1,13 @@
 """Engines for both stores with the same behaviour: SQLite (WAL, foreign keys, busy
-timeout) and PostgreSQL (psycopg 3). Connection failures become one clear StoreError."""
+timeout) and PostgreSQL (psycopg 3). Connection failures become one clear StoreError.
+
+Engines that only read open SQLite files read-only, so that reading works where
+writing cannot: a read-only file, folder or file system (see sqlite_read_uri).
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,31 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+def sqlite_read_uri(path: Path) -> str:
+    """A `file:` URI that opens the SQLite file at `path` read-only (`mode=ro`).
+
+    Reading a WAL database takes its -shm file, which SQLite makes beside the database
+    and cannot make in a folder this process may not write (or on a read-only file
+    system). There, with no -wal file, `immutable=1` reads the file without one; a
+    -wal file holds changes not yet in the database, which an immutable reader would
+    miss, so then SQLite reads them through the existing -shm file, and without one
+    it cannot read the database at all (StoreError).
+    """
+    path = path.resolve()
+    uri = path.as_uri() + "?mode=ro"
+    if os.access(path.parent, os.W_OK):
+        return uri
+    if not path.with_name(path.name + "-wal").exists():
+        return uri + "&immutable=1"
+    if not path.with_name(path.name + "-shm").exists():
+        raise StoreError(
+            f"cannot read database {path}: its -wal file holds changes that SQLite reads "
+            "through a -shm file, which it cannot make in a read-only folder; open the "
+            "database once where it can be written"
+        )
+    return uri
+
+
 def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
@@ -40,14 +70,29 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> N
     cursor.close()
 
 
+def _set_sqlite_read_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+
+
 def _sqlite_begin_immediate(conn: Any) -> None:
     """Take the write lock at BEGIN so two writers queue on busy_timeout instead of
     failing later with 'database is locked' when a read lock cannot be upgraded."""
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _read_only_connector(path: Path, connect_args: dict[str, Any]) -> Any:
+    def connect() -> sqlite3.Connection:
+        # As SQLAlchemy does for files: its pool may hand a connection to another thread.
+        return sqlite3.connect(
+            sqlite_read_uri(path), uri=True, check_same_thread=False, **connect_args
+        )
+
+    return connect
+
+
 def make_engine(url: str, *, write: bool = True) -> Engine:
-    """An engine for `url`. Write engines on SQLite begin transactions IMMEDIATE."""
+    """An engine for `url`. On SQLite, write engines begin transactions IMMEDIATE and
+    read engines (`write=False`) open the file read-only, which must exist by then."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -56,11 +101,13 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
         path = sqlite_path(url)
         if path is not None and not path.parent.exists():
             raise StoreError(f"cannot create database {path}: folder {path.parent} does not exist")
-        engine = create_engine(
-            parsed,
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "isolation_level": None},
-        )
-        event.listen(engine, "connect", _set_sqlite_pragmas)
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
+        if write or path is None:
+            engine = create_engine(parsed, connect_args=connect_args)
+            event.listen(engine, "connect", _set_sqlite_pragmas)
+        else:
+            engine = create_engine(parsed, creator=_read_only_connector(path, connect_args))
+            event.listen(engine, "connect", _set_sqlite_read_pragmas)
         if write:
             event.listen(engine, "begin", _sqlite_begin_immediate)
         else:

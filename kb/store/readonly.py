@@ -2,7 +2,8 @@
 itself rather than by inspecting the SQL text, in layers like Datasette's:
 
 SQLite
-    a `mode=ro` connection (a missing file is never created), `PRAGMA query_only`, an
+    a `mode=ro` connection (a missing file is never created; see
+    kb.store.engine.sqlite_read_uri for read-only folders), `PRAGMA query_only`, an
     authorizer that allows only reads, SELECT, recursive CTEs, functions other than
     `load_extension` and a few introspection PRAGMAs (so INSERT, DROP, ATTACH, VACUUM
     INTO, BEGIN, PRAGMA writes are refused while the statement is prepared), a limit
@@ -41,7 +42,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from kb.errors import NotFound, QueryTimeout, ReadOnlyViolation, StoreError, UsageError
-from kb.store.engine import SQLITE_BUSY_TIMEOUT_MS, is_sqlite, sqlite_path
+from kb.store.engine import SQLITE_BUSY_TIMEOUT_MS, is_sqlite, sqlite_path, sqlite_read_uri
 from kb.store.open import describe_db_error
 
 DEFAULT_MAX_ROWS = 1000
@@ -49,7 +50,11 @@ DEFAULT_TIMEOUT_S = 10.0
 READER_ROLE = "kb_reader"
 READER_FUNCTION = "kb_readonly.run_query(text, bigint)"
 FETCH_BATCH = 2000
-SQLITE_PROGRESS_STEPS = 1000
+# The time limit's clock is read every this many SQLite VM steps: a millisecond or two
+# of work on a view (a step can be a B-tree search), often enough to stop on time and
+# rarely enough that the Python call is lost in the query's cost (every 1000 steps it
+# took 1-2% of an export).
+SQLITE_PROGRESS_STEPS = 10_000
 
 VIEW_DESCRIPTIONS: dict[str, str] = {
     "v_articles": "One row per stored article: title, source, URL, date, file path, word count.",
@@ -116,11 +121,13 @@ class ViewInfo:
 class ReadOnlyResult:
     """The columns and a stream of rows of one read-only query.
 
-    Iterate `rows` (or the result itself) to the end, or use it as a context manager:
-    the connection closes when the rows are exhausted, on `close()` or on exit.
+    Iterate `rows` (or the result itself) to the end, or `batches` (the same rows in
+    lists, as fetched: the fast path for exports), never both; or use it as a context
+    manager: the connection closes when the rows are exhausted, on `close()` or on exit.
     `truncated` becomes True once iteration stops at `max_rows` while more rows exist;
-    `row_count` is how many rows were handed out. Errors while streaming (a time limit
-    reached mid-way) are raised as KBError subclasses from the iteration.
+    `row_count` is how many rows were handed out (whole batches at a time). Errors while
+    streaming (a time limit reached mid-way) are raised as KBError subclasses from the
+    iteration.
     """
 
     def __init__(
@@ -140,25 +147,38 @@ class ReadOnlyResult:
         self._closed = False
         self.truncated = False
         self.row_count = 0
-        self.rows: Iterator[tuple[Any, ...]] = self._iterate()
+        self.batches: Iterator[list[tuple[Any, ...]]] = self._iterate_batches()
+        self.rows: Iterator[tuple[Any, ...]] = self._iterate_rows()
 
-    def _iterate(self) -> Iterator[tuple[Any, ...]]:
+    def _iterate_batches(self) -> Iterator[list[tuple[Any, ...]]]:
         try:
             batch = self._pending
             self._pending = []
-            while batch:
-                for row in batch:
-                    if self._closed:
-                        return
-                    if self._max_rows is not None and self.row_count >= self._max_rows:
-                        self.truncated = True
-                        return
-                    self.row_count += 1
-                    yield row
+            while batch and not self._closed:
+                if self._max_rows is not None and len(batch) > self._max_rows - self.row_count:
+                    # Batches never reach more than one row past the limit: that row
+                    # only says there is more.
+                    self.truncated = True
+                    batch = batch[: self._max_rows - self.row_count]
+                    if batch:
+                        self.row_count += len(batch)
+                        yield batch
+                    return
+                self.row_count += len(batch)
+                yield batch
+                if self._closed:
+                    return
                 batch = self._fetch(self._batch_size())
                 self._fetched += len(batch)
         finally:
             self.close()
+
+    def _iterate_rows(self) -> Iterator[tuple[Any, ...]]:
+        for batch in self.batches:
+            for row in batch:
+                if self._closed:
+                    return
+                yield row
 
     def _batch_size(self) -> int:
         """Never ask for more than one row past the limit: that row only says 'truncated'."""
@@ -367,11 +387,13 @@ def _run_sqlite(
         raise StoreError("read-only queries need a database file, not an in-memory database")
     if not path.is_file():
         raise StoreError(f"database not found: {path}")
-    uri = path.resolve().as_uri() + "?mode=ro"
     guard = _SqliteGuard(timeout_s)
     try:
         conn = sqlite3.connect(
-            uri, uri=True, isolation_level=None, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000
+            sqlite_read_uri(path),
+            uri=True,
+            isolation_level=None,
+            timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
         )
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open database {path}: {describe_db_error(exc)}") from exc

@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 
 from kb import cli_query
 from kb.cli import cli
+from kb.store.schema import head_revision
 from tests.conftest import REPO, STORES, empty_store_url
 from tests.test_query import store_corpus
 
@@ -605,6 +606,27 @@ def test_questions_do_not_wait_for_a_writer(tmp_path: Path) -> None:
 def test_an_empty_store_is_made_on_first_use(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     assert as_json(ok("entities", "--db", str(db), "--format", "json")) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sql", "select count(*) AS n from v_articles", "--format", "json"],
+        ["views", "--format", "json"],
+        ["export", "v_articles", "--out", "{tmp}/a.csv"],
+    ],
+)
+def test_commands_reading_their_own_way_also_make_the_store_on_first_use(
+    tmp_path: Path, args: list[str]
+) -> None:
+    db = tmp_path / "new.db"
+    ok(*[arg.replace("{tmp}", str(tmp_path)) for arg in args], "--db", str(db))
+    assert f"current: {head_revision()}" in ok("db", "current", "--db", str(db)).stdout
+
+
+def test_db_current_of_a_missing_file_makes_nothing(tmp_path: Path) -> None:
+    assert "(empty database)" in ok("db", "current", "--db", str(tmp_path / "new.db")).stdout
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_file_that_is_not_a_database_is_one_clear_error(tmp_path: Path) -> None:

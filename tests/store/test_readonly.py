@@ -314,6 +314,28 @@ def test_row_limit(
     assert result.truncated is truncated
 
 
+@pytest.mark.parametrize(
+    ("total", "max_rows", "returned", "truncated"),
+    [(6, 6, 6, False), (7, 6, 6, True), (7, 5, 5, True), (5, 0, 0, True), (5, None, 5, False)],
+)
+def test_row_limit_holds_for_batches(
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    total: int,
+    max_rows: int | None,
+    returned: int,
+    truncated: bool,
+) -> None:
+    monkeypatch.setattr(readonly, "FETCH_BATCH", 2)
+    sql = COUNT_TO.format(n=total) + "SELECT n FROM c"
+    with run_readonly(url, sql, max_rows=max_rows) as result:
+        batches = list(result.batches)
+    assert [row[0] for batch in batches for row in batch] == list(range(1, returned + 1))
+    assert all(batches), "no empty batch"
+    assert result.truncated is truncated
+    assert result.row_count == returned
+
+
 # --- ordinary queries -------------------------------------------------------------
 
 
@@ -467,6 +489,20 @@ def test_csv_export_round_trips_and_neutralizes_formulas(url: str, tmp_path: Pat
         assert by_id[i]["word_count"] == str(words)  # the number -2 stays -2
     assert by_id[6]["title"] == "'-2"  # while the text "-2" is escaped
     assert by_id[1]["published_on"] == "2025-07-01"
+
+
+def test_csv_export_neutralizes_a_formula_far_past_the_first_batch(
+    url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "many.csv"
+    sql = COUNT_TO.format(n=5000) + (
+        "SELECT n, CASE n WHEN 4321 THEN '=1+1' ELSE 'row ' || n END AS label, -n AS minus FROM c"
+    )
+    assert export_to_file(url, out, query=sql).rows == 5000
+    with out.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[4321] == ["4321", "'=1+1", "-4321"]
+    assert rows[4322] == ["4322", "row 4322", "-4322"]
 
 
 def test_csv_export_of_a_query_with_parameters(url: str, tmp_path: Path) -> None:
