@@ -14,13 +14,17 @@ _SPACES = re.compile(r"\s+")
 
 
 def strip_accents(text: str) -> str:
+    if text.isascii():  # NFKD leaves ASCII as it is, and none of it is a combining mark
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def fold(text: str) -> str:
     """Lookup form of a name: 'Zoë O’Neil’s' -> 'zoe o neil'. Used for alias keys and queries."""
-    text = strip_accents(text.translate(_QUOTES)).casefold()
+    if not text.isascii():  # the quotes to straighten are not ASCII
+        text = text.translate(_QUOTES)
+    text = strip_accents(text).casefold()
     text = _POSSESSIVE.sub(" ", text)
     return _NON_WORD.sub(" ", text).strip()
 

@@ -10,13 +10,13 @@ looked up among the people named earlier in the article.
 
 from __future__ import annotations
 
-import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from kb.doctable import doc_table, sentence_starts
 from kb.records import EntityRef, MentionRecord
 from kb.textnorm import fold
 
@@ -54,63 +54,52 @@ class Referent:
     via: str = "mention"  # how it was found: mention | appos | pronoun | title
 
 
-class _TokenRanges:
-    """The token range of each mention of one Doc, found once however many extractors
-    index the mentions (each used to call `Doc.char_span` for every mention).
-
-    Holds the Doc weakly and no spaCy object (a range is two ints); the mention records,
-    which are immutable, are held so that their ids stay theirs. A new Doc starts afresh.
-    """
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = weakref.ref(doc)
-        self.by_mention: dict[int, tuple[int, int] | None] = {}
-        self.mentions: list[MentionRecord] = []
-
-    def of(self, doc: Doc, mention: MentionRecord) -> tuple[int, int] | None:
-        key = id(mention)
-        if key in self.by_mention:
-            return self.by_mention[key]
-        span = doc.char_span(
-            mention.evidence.start_char, mention.evidence.end_char, alignment_mode="expand"
-        )
-        found = None if span is None or len(span) == 0 else (span.start, span.end)
-        self.by_mention[key] = found
-        self.mentions.append(mention)
-        return found
-
-
-_last_ranges: _TokenRanges | None = None
-
-
-def _token_ranges(doc: Doc) -> _TokenRanges:
-    global _last_ranges
-    if _last_ranges is None or _last_ranges.doc() is not doc:
-        _last_ranges = _TokenRanges(doc)
-    return _last_ranges
-
-
 class Sentences:
     """The sentences of a Doc, found by token index with a bisection.
 
     `Token.sent` walks the Doc from the token to both sentence edges on every call;
-    this walks it once (`Doc.sents`), when first asked.
+    this reads the sentence starts once, when first asked, and makes the Span of a
+    sentence when that is asked for.
     """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self._spans: list[Span] | None = None
-        self._starts: list[int] = []
+        self._starts: list[int] | None = None
+        self._spans: dict[int, Span] = {}
 
     def of(self, i: int) -> Span:
         """The sentence of token `i` (as `doc[i].sent`)."""
-        if self._spans is None:
-            self._spans = list(self.doc.sents)
-            self._starts = [span.start for span in self._spans]
-        return self._spans[bisect_right(self._starts, i) - 1]
+        if self._starts is None:
+            self._starts = sentence_starts(self.doc)
+        number = bisect_right(self._starts, i) - 1
+        span = self._spans.get(number)
+        if span is None:
+            starts = self._starts
+            end = starts[number + 1] if number + 1 < len(starts) else len(self.doc)
+            span = self._spans[number] = self.doc[starts[number] : end]
+        return span
 
     def start_of(self, i: int) -> int:
         return self.of(i).start
+
+
+def _placed(
+    doc: Doc, mentions: Sequence[MentionRecord]
+) -> tuple[dict[int, MentionRecord], list[tuple[int, int, MentionRecord]]]:
+    """(mention by token, (start, end, mention) in text order), read-only once made."""
+    by_token: dict[int, MentionRecord] = {}
+    placed: list[tuple[int, int, MentionRecord]] = []
+    table = doc_table(doc)
+    for mention in mentions:
+        found = table.char_span(mention.evidence.start_char, mention.evidence.end_char)
+        if found is None or found[1] <= found[0]:
+            continue
+        start, end = found
+        placed.append((start, end, mention))
+        for i in range(start, end):
+            by_token.setdefault(i, mention)
+    placed.sort(key=lambda item: item[0])
+    return by_token, placed
 
 
 class MentionIndex:
@@ -122,19 +111,11 @@ class MentionIndex:
 
     def __init__(self, doc: Doc, mentions: Sequence[MentionRecord]) -> None:
         self._doc = doc
-        self._by_token: dict[int, MentionRecord] = {}
-        self._placed: list[tuple[int, int, MentionRecord]] = []
         self._span_cache: dict[tuple[int, int], Span] = {}
-        ranges = _token_ranges(doc)
-        for mention in mentions:
-            found = ranges.of(doc, mention)
-            if found is None:
-                continue
-            start, end = found
-            self._placed.append((start, end, mention))
-            for i in range(start, end):
-                self._by_token.setdefault(i, mention)
-        self._placed.sort(key=lambda item: item[0])
+        # Extractors of one article index the same mentions: the ranges are found once.
+        self._by_token, self._placed = doc_table(doc).per_items(
+            "coref", mentions, lambda: _placed(doc, mentions)
+        )
 
     def at(self, token: Token) -> MentionRecord | None:
         return self._by_token.get(token.i)

@@ -27,8 +27,10 @@ import numpy as np
 from spacy.attrs import LIKE_NUM, SHAPE
 from spacy.tokens import Doc, Span, Token
 
+from kb.doctable import doc_table, sentence_starts
 from kb.extract.coref import MentionIndex
 from kb.extract.numbers import (
+    MAX_UNIT_CHARS,
     AmountMatch,
     ChangeMatch,
     PeriodMatch,
@@ -244,7 +246,7 @@ class _Sentence:
 
     @cached_property
     def text(self) -> str:
-        return self.span.text
+        return doc_table(self.span.doc).span_text(self.span.start, self.span.end)
 
 
 def extract_figures(
@@ -256,14 +258,14 @@ def extract_figures(
     ]
     article = _Article(_Mentions(doc, owners), _main_entity(owners), published_on)
     if doc.has_annotation("DEP") or doc.has_annotation("SENT_START"):
-        sentences: Iterator[Span] = iter(doc.sents)
+        starts = sentence_starts(doc)
     else:
-        sentences = iter([doc[:]])
+        starts = [0]
     # Only a sentence with a number-like token, or a digit in a token, can state a figure.
     numeric = _numeric_before(doc)
-    for sentence in sentences:
-        if numeric[sentence.end] > numeric[sentence.start]:
-            yield from _sentence_figures(_Sentence(sentence, article))
+    for start, end in zip(starts, [*starts[1:], len(doc)], strict=True):
+        if numeric[end] > numeric[start]:
+            yield from _sentence_figures(_Sentence(doc[start:end], article))
 
 
 def _numeric_before(doc: Doc) -> list[int]:
@@ -325,20 +327,21 @@ def _sentence_figures(context: _Sentence) -> Iterator[FigureRecord]:
     sentence = context.span
     doc = sentence.doc
     text = context.text
+    table = doc_table(doc)
     base = sentence.start_char
     periods = _with_quarter_references(find_periods(text, context.published_on), text, context)
     for period in periods:
-        span = doc.char_span(base + period.start, base + period.end, alignment_mode="expand")
-        if span is not None:
-            context.reserved.update(t.i for t in span)
+        tokens = table.char_span(base + period.start, base + period.end)
+        if tokens is not None:
+            context.reserved.update(range(*tokens))
     candidates: list[_Candidate] = []
     for match in find_amounts(text):
         if any(p.start < match.end and match.start < p.end for p in periods):
             continue
-        span = doc.char_span(base + match.start, base + match.end, alignment_mode="expand")
-        if span is None or len(span) == 0:
+        tokens = table.char_span(base + match.start, base + match.end)
+        if tokens is None or tokens[1] <= tokens[0]:
             continue
-        candidate = _candidate(match, span, text, context.mentions)
+        candidate = _candidate(match, doc[tokens[0] : tokens[1]], text, context.mentions)
         if candidate is not None:
             candidates.append(candidate)
             context.reserved.update(candidate.tokens)
@@ -415,6 +418,8 @@ def _candidate(match: AmountMatch, span: Span, text: str, mentions: _Mentions) -
     counted = (
         None if match.is_money or match.is_percent or match.is_measure else _counted_noun(span)
     )
+    if counted is not None and len(_counted_words(counted)) > MAX_UNIT_CHARS:
+        counted = None  # no noun is that long: junk (and more than the store's unit column)
     if bare and counted is None and _is_date_or_time(span):
         return None
     if counted is not None:
@@ -445,7 +450,7 @@ def _candidate(match: AmountMatch, span: Span, text: str, mentions: _Mentions) -
     counted_end = _hyphenated(counted)[1] if counted is not None else 0
     unit = amount.unit
     if unit is None and counted is not None:
-        unit = span.doc[_hyphenated(counted)[0] : counted_end].text.lower()
+        unit = _counted_words(counted)
     return _Candidate(
         match=match,
         span=span,
@@ -453,8 +458,12 @@ def _candidate(match: AmountMatch, span: Span, text: str, mentions: _Mentions) -
         counted_end=counted_end,
         unit=unit,
         qualifier=parse_qualifier(before, after),
-        tokens={t.i for t in span} | (set(range(counted.i, counted_end)) if counted else set()),
+        tokens=set(range(span.start, span.end)) | _counted_tokens(counted, counted_end),
     )
+
+
+def _counted_tokens(counted: Token | None, counted_end: int) -> set[int]:
+    return set(range(counted.i, counted_end)) if counted is not None else set()
 
 
 def _year_like(value: float) -> bool:
@@ -588,6 +597,12 @@ def _counted_noun(span: Span) -> Token | None:
     return None
 
 
+def _counted_words(noun: Token) -> str:
+    """The unit a counted noun gives: it and the words hyphenated onto it, lower-cased."""
+    start, end = _hyphenated(noun)
+    return doc_table(noun.doc).span_text(start, end).lower()
+
+
 def _hyphenated(noun: Token) -> tuple[int, int]:
     """Token range of a noun and the words hyphenated onto it ("pre-orders", "e-bikes")."""
     doc = noun.doc
@@ -669,13 +684,15 @@ def _attach_periods(
     if not periods:
         return
     doc = sentence.doc
+    table = doc_table(doc)
     base = sentence.start_char
     owned: dict[int, PeriodMatch] = {}
     shared: list[tuple[int, Token | None, PeriodMatch]] = []
     for period in periods:
-        span = doc.char_span(base + period.start, base + period.end, alignment_mode="expand")
-        if span is None or len(span) == 0:
+        tokens = table.char_span(base + period.start, base + period.end)
+        if tokens is None or tokens[1] <= tokens[0]:
             continue
+        span = doc[tokens[0] : tokens[1]]
         owner = _period_owner(span, candidates)
         if owner is not None:
             owned.setdefault(owner, period)

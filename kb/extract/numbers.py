@@ -15,8 +15,11 @@ Every regex is compiled once, at import, and none nests unbounded repetition.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import NamedTuple
 
 from kb.clean.dates import MONTHS, find_dates
@@ -76,6 +79,9 @@ PERCENT_UNITS: dict[str, str] = {
 }  # fmt: skip
 # British shorthand, only glued to the number ("1.38pc").
 GLUED_PERCENT = re.compile(r"pc(?![A-Za-z0-9])")
+
+# The longest unit a figure can have (the store's column): a longer "word" is junk.
+MAX_UNIT_CHARS = 64
 
 # Units of measure written after a number (spaced or glued), normalized.
 MEASURE_UNITS: dict[str, str] = {
@@ -139,9 +145,10 @@ _WORDS = (
     rf"(?:\b(?:half\s+an?|an?|one)\s+(?={_SCALE_WORD}\b)|(?<![-\w])(?!{_SCALE_WORD}\b))"
     rf"{_NUMBER_WORD}(?:(?:\s+and\s+|[ \t]+|-){_NUMBER_WORD})*\b(?!-\w)"
 )
-_NUMBER_CORE = re.compile(
-    rf"(?<![0-9_.,:/#+\-])(?P<digits>{_DIGITS})|(?P<words>{_WORDS})", re.IGNORECASE
-)
+# `_DIGITS` not run on from a number, a code or a decimal point. Written digit first, the
+# lookbehind after it, so that the regex engine skips to the digits of a text.
+_LONE_DIGITS = r"(?P<digits>\d(?<![0-9_.,:/#+\-]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?)"
+_NUMBER_CORE = re.compile(rf"{_LONE_DIGITS}|(?P<words>{_WORDS})", re.IGNORECASE)
 _PREFIX_BEFORE = re.compile(rf"(?:(?<![A-Za-z])(?:{_alternation(CURRENCY_PREFIXES)}))\s?$")
 _ASCII_SCALES = [k for k in SCALES if k.isascii()]
 _SPACED_SCALE = re.compile(rf"[ \t]*(?P<scale>{_alternation(_ASCII_SCALES)})\b", re.IGNORECASE)
@@ -190,7 +197,7 @@ _NOT_AN_AMOUNT_AFTER = re.compile(
 )
 _WORD_AFTER = re.compile(r"[ \t]+(?P<word>[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z])")
 # Only digits: `_NUMBER_CORE` for a text without a number word (its words cannot match).
-_DIGITS_CORE = re.compile(rf"(?<![0-9_.,:/#+\-])(?P<digits>{_DIGITS})")
+_DIGITS_CORE = re.compile(_LONE_DIGITS)
 _NUMBER_WORDS = frozenset([*_ONES, "hundred", *_WORD_SCALES, "dozen"])
 
 # Quick rejection: a pattern that cannot match without some word or mark is skipped for a
@@ -201,10 +208,12 @@ _WORD_RUN = re.compile(r"\w+")
 _DECIMAL_DIGIT = re.compile(r"\d")
 
 
+@lru_cache(maxsize=64)
 def _word_runs(text: str) -> frozenset[str] | None:
     """The lower-cased maximal runs of word characters in `text` (None: cannot tell).
 
-    A word that a pattern matches between word boundaries is one of them."""
+    A word that a pattern matches between word boundaries is one of them. Kept for the
+    last texts: periods, amounts and changes are looked for in the same sentence."""
     if text.isascii():
         return frozenset(_WORD_RUN.findall(text.lower()))
     if _ODD_FOLDING.search(text):
@@ -310,9 +319,10 @@ def find_amounts(text: str) -> list[AmountMatch]:
     """
     found: list[AmountMatch] = []
     position = 0
-    # A number in words has a number word in it ("twenty-five", "a million").
-    low = text.lower()
-    with_words = _odd_folding(text) or any(word in low for word in _NUMBER_WORDS)
+    # A number in words starts with a whole number word ("twenty-five", "a million"):
+    # `_WORDS` has it between non-word characters (or after a separator-joined prefix).
+    runs = _word_runs(text)
+    with_words = runs is None or not runs.isdisjoint(_NUMBER_WORDS)
     for core in (_NUMBER_CORE if with_words else _DIGITS_CORE).finditer(text):
         if core.start() < position:
             continue
@@ -321,9 +331,16 @@ def find_amounts(text: str) -> list[AmountMatch]:
         else:
             match = _digit_amount(text, core)
         if match is not None:
-            found.append(match)
             position = match.end
+            if _is_finite(match.amount):  # 400 digits are no amount, whatever float() says
+                found.append(match)
     return found
+
+
+def _is_finite(amount: Amount) -> bool:
+    return math.isfinite(amount.value) and (
+        amount.value_high is None or math.isfinite(amount.value_high)
+    )
 
 
 def _word_amount(text: str, core: re.Match[str]) -> AmountMatch | None:
@@ -553,7 +570,7 @@ def counted_noun(text: str, position: int) -> str | None:
     if after is None:
         return None
     word = after.group("word").lower()
-    return None if word in _NOT_COUNTED else word
+    return None if word in _NOT_COUNTED or len(word) > MAX_UNIT_CHARS else word
 
 
 # ---------------------------------------------------------------------------
@@ -597,6 +614,7 @@ _YEAR_AFTER = (
     r"(?:the\s+(?:full\s+|whole\s+|calendar\s+)?year\s+|calendar\s+)?"
     rf"(?P<year>{_YEAR4})\b(?!\s*[-–/]\s*\d)"
 )
+_AS_OF_MONTH = rf"\bas\s+(?:of|at)\s+{_MONTH_YEAR}"
 _RELATIVE = (
     r"\b(?:so\s+far\s+)?(?P<which>this|last|next|the\s+current|the\s+previous|the\s+past)\s+"
     r"(?P<what>year|quarter|month)\b"
@@ -612,7 +630,7 @@ _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("end_month", rf"\b{_END_OF}\s+{_MONTH_YEAR}"),
         ("as_of_date", rf"\b{_AS_OF}\s+(?P<date>{_DATE})"),
-        ("as_of_month", rf"\bas\s+(?:of|at)\s+{_MONTH_YEAR}"),
+        ("as_of_month", _AS_OF_MONTH),
         ("quarter", rf"\b(?:the\s+)?{_QUARTER_WORD}[\s-]quarter{_OF_YEAR}"),
         ("quarter", rf"\b(?P<year>{_YEAR4})\s+{_QUARTER_WORD}[\s-]quarter"),
         ("quarter", rf"\b(?-i:Q)(?P<q>[1-4]){_SHORT_YEAR}"),
@@ -658,6 +676,14 @@ _PERIOD_NEEDS: tuple[int, ...] = tuple(
     sum(_CUE_BIT[name] for name in needs.split()) for needs in _PERIOD_NEEDS_TEXT
 )
 assert len(_PERIOD_NEEDS) == len(_PERIOD_PATTERNS)
+# Whole words (lower-cased) that a period pattern cannot match without: one of each set.
+_PERIOD_WORDS: dict[str, tuple[frozenset[str], ...]] = {
+    _AS_OF_MONTH: (frozenset({"as"}), frozenset({"of", "at"})),
+    _RELATIVE: (
+        frozenset({"this", "last", "next", "current", "previous", "past"}),
+        frozenset({"year", "quarter", "month"}),
+    ),
+}
 # Month names start so (and are matched case-sensitively).
 _MONTH_PREFIX = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
 _YEAR4_MARK = re.compile(_YEAR4)  # every date and month-year has one
@@ -722,9 +748,13 @@ def find_periods(text: str, reference: dt.date | None) -> list[PeriodMatch]:
     """Every reporting period named in `text`, left to right, longest match first."""
     candidates: list[PeriodMatch] = []
     cues = _period_cues(text)
+    runs = _word_runs(text)
     for (kind, pattern), needs in zip(_PERIOD_PATTERNS, _PERIOD_NEEDS, strict=True):
         if cues is not None and needs & ~cues:
             continue  # the text lacks a word or mark the pattern cannot match without
+        words = _PERIOD_WORDS.get(pattern.pattern, ())
+        if runs is not None and any(runs.isdisjoint(needed) for needed in words):
+            continue  # nor a word it needs
         for match in pattern.finditer(text):
             if kind == "relative" and _COMPARISON_BEFORE.search(
                 text, max(0, match.start() - 40), match.start()
@@ -896,8 +926,9 @@ _DOWN_NOUNS = (
 )
 # The number starts where a number starts: matching from inside "1,111,111,…" would try
 # every comma group and backtrack over the rest (quadratic on long digit runs).
+# (The first digit is matched before the lookbehind: the regex engine then skips to digits.)
 _CHANGE_PCT = (
-    r"(?<![\d,.])(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?"
+    r"(?P<num>\d(?<![\d,.]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?)\s?"
     r"(?P<unit>%|％|per\s?cent\b|percent\b|pct\b|percentage\s+points?\b|pp\b|ppts?\b)"
 )
 _CHANGE_QUAL = (
@@ -953,6 +984,9 @@ _CHANGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 _CHANGE_HINT = re.compile(
     r"%|％|per\s?cent|pct|point|pp|fold|doubl|tripl|trebl|quadrupl|halv", re.I
 )
+_HINT_MARKS = ("%", "％", "pct", "point", "pp", "fold", "doubl", "tripl", "trebl", "quadrupl",
+               "halv")  # fmt: skip
+_PER_CENT = re.compile(r"per\s?cent")
 _MULTIPLES = {"doubled": 100.0, "doubling": 100.0, "tripled": 200.0, "tripling": 200.0,
               "trebled": 200.0, "quadrupled": 300.0, "halved": -50.0, "halving": -50.0}  # fmt: skip
 _DOWN_WORDS = frozenset([*_DOWN_VERBS.split("|"), *_DOWN_NOUNS.split("|")])
@@ -985,12 +1019,14 @@ def _basis_of(text: str | None) -> ChangeBasis:
 
 def find_changes(text: str) -> list[ChangeMatch]:
     """Every relative change in `text` ("up 5% year-on-year", "a 3% decline", "doubled")."""
-    if not _CHANGE_HINT.search(text):
+    if not _change_hinted(text):
         return []
     runs = _word_runs(text)
     percent = runs is None or _PERCENT_HINT.search(text) is not None
     candidates: list[ChangeMatch] = []
-    for pattern, (words, needs_percent) in zip(_CHANGE_PATTERNS, _CHANGE_NEEDS, strict=True):
+    for number, pattern in enumerate(_CHANGE_PATTERNS):
+        words, needs_percent = _CHANGE_NEEDS[number]
+        matches = None
         if runs is not None:
             if needs_percent and not percent:
                 continue
@@ -998,7 +1034,9 @@ def find_changes(text: str) -> list[ChangeMatch]:
                 continue
             if words is None and not _MULTIPLE_HINT.search(text):
                 continue
-        for match in pattern.finditer(text):
+            if number in _VERB_FIRST:
+                matches = _matches_at(pattern, text, _direction_verb_starts(text))
+        for match in pattern.finditer(text) if matches is None else matches:
             change = _change_of(match)
             if change is not None:
                 candidates.append(change)
@@ -1011,11 +1049,44 @@ def find_changes(text: str) -> list[ChangeMatch]:
     return chosen
 
 
+def _change_hinted(text: str) -> bool:
+    """`_CHANGE_HINT.search(text)`, by substring tests where lower-casing tells the same."""
+    if _odd_folding(text):
+        return _CHANGE_HINT.search(text) is not None
+    low = text.lower()
+    return any(mark in low for mark in _HINT_MARKS) or (
+        "cent" in low and _PER_CENT.search(low) is not None
+    )
+
+
+# The patterns of `_CHANGE_PATTERNS` that start with a direction verb, a whole word.
+_VERB_FIRST = frozenset({0, 1})
+
+
+def _direction_verb_starts(text: str) -> list[int]:
+    """Where the words of `_DIRECTION_VERBS` start in `text` (one without odd folding)."""
+    return [
+        run.start() for run in _WORD_RUN.finditer(text) if run.group().lower() in _DIRECTION_VERBS
+    ]
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern that matches only at one of `starts` (and
+    never the empty string): tried there only, instead of at every character."""
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)) is not None:
+            yield match
+            end = match.end()
+
+
 def _change_of(match: re.Match[str]) -> ChangeMatch | None:
     groups = match.groupdict()
     basis = _basis_of(groups.get("basis") or groups.get("basis2"))
     if groups.get("fold"):
         factor = float(groups["fold"])
+        if not math.isfinite(factor):
+            return None
         return ChangeMatch(match.start(), match.end(), (factor - 1) * 100, basis)
     if groups.get("mult"):
         return ChangeMatch(match.start(), match.end(), _MULTIPLES[groups["mult"].lower()], basis)
@@ -1023,6 +1094,8 @@ def _change_of(match: re.Match[str]) -> ChangeMatch | None:
     if direction == "up" and re.match(r"up\s+to\b", match.group(0), re.IGNORECASE):
         return None
     value = _digits_value(groups["num"])
+    if not math.isfinite(value):
+        return None
     if direction in _DOWN_WORDS:
         value = -value
     unit = " ".join(groups["unit"].lower().split())

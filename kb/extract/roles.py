@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from spacy.attrs import LEMMA
 from spacy.strings import get_string_id
 
+from kb.doctable import doc_table
 from kb.extract.coref import Sentences
 from kb.extract.relations import attached_date
 from kb.records import Evidence, FactRecord, MentionRecord
@@ -413,7 +414,7 @@ def _best_hits(hits: list[RoleHit]) -> list[RoleHit]:
 def _facts(
     sentences: Sentences, hits: list[RoleHit], published_on: dt.date | None
 ) -> Iterator[FactRecord]:
-    doc = sentences.doc
+    table = doc_table(sentences.doc)
     for hit in hits:
         assert hit.org is not None
         sent = sentences.of(hit.person.start)
@@ -428,8 +429,8 @@ def _facts(
             status="former" if hit.status == "former" else "current",
             happened_on=attached_date([hit.verb], published_on) if hit.verb is not None else None,
             evidence=Evidence(
-                start_char=doc[start].idx,
-                end_char=doc[end - 1].idx + len(doc[end - 1]),
+                start_char=table.starts[start],
+                end_char=table.ends[end - 1],
                 sent_start=sent.start_char,
                 sent_end=sent.end_char,
             ),

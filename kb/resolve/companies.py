@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
+from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ COMPANY_SUFFIXES: tuple[str, ...] = (
     "Inc", "Inc.", "Corp", "Corp.", "Co.", "Ltd", "Ltd.", "LLC", "L.L.C.", "plc", "PLC", "GmbH",
     "AG", "S.A.", "N.V.", "SE", "SpA", "S.p.A.", "Corporation", "Limited", "Holdings",
 )  # fmt: skip
+_SUFFIX_SET = frozenset(COMPANY_SUFFIXES)
 _NAME_WORD = {"IS_TITLE": True, "IS_ALPHA": True}
 PATTERNS: list[list[dict[str, object]]] = [
     [
@@ -53,6 +55,8 @@ def recovered_companies(
     make: Callable[[int, int, str], Candidate | None],
 ) -> list[Candidate]:
     """`cands` with company names added; an NER span inside a longer company name gives way."""
+    if _SUFFIX_SET.isdisjoint(doc_table(doc).words):
+        return cands  # every match ends in a suffix: most articles have none (the Matcher is slow)
     spans = filter_spans(company_matcher(doc.vocab)(doc, as_spans=True))
     found: list[Candidate] = []
     for span in spans:

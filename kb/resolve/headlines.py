@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
 from kb.resolve.names import fold
 
@@ -24,6 +25,10 @@ HEADLINE_SHARE = 0.8
 MIN_HEADLINE_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+# An upper-case word has three letters in a row that are A-Z or not ASCII: a text without
+# such a run has none, so `_share(text, str.isupper)` is False without splitting it into
+# words. (Plain ranges: the regex engine tests them much faster than letter categories.)
+_MAYBE_UPPER_WORD = re.compile("[A-Z\x80-\U0010ffff]{3}")
 
 
 def headline_tokens(doc: Doc, text: str) -> frozenset[int]:
@@ -37,9 +42,10 @@ def headline_tokens(doc: Doc, text: str) -> frozenset[int]:
         stripped = line.rstrip("\"'”’ \t")
         if stripped and not stripped.endswith((".", "!", "?")) and _share(line, _is_capitalized):
             found.update(_tokens_in(doc, offset, offset + len(line)))
-        elif stripped:
+        elif stripped and _MAYBE_UPPER_WORD.search(line):
             for match in _SENTENCE.finditer(line):
-                if _share(match.group(), str.isupper):
+                sentence = match.group()
+                if _MAYBE_UPPER_WORD.search(sentence) and _share(sentence, str.isupper):
                     found.update(_tokens_in(doc, offset + match.start(), offset + match.end()))
         offset += len(line) + 1
     return frozenset(found)
@@ -58,8 +64,8 @@ def _share(text: str, test: Callable[[str], bool]) -> bool:
 
 
 def _tokens_in(doc: Doc, start: int, end: int) -> range:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return range(span.start, span.end) if span is not None else range(0)
+    span = doc_table(doc).char_span(start, end)
+    return range(*span) if span is not None else range(0)
 
 
 def resegment(
@@ -100,11 +106,12 @@ def _known_pieces(
     known: dict[str, str],
     make: Callable[[int, int, str], Candidate | None],
 ) -> list[Candidate]:
+    table = doc_table(doc)
     pieces = []
     i = cand.start
     while i < cand.end:
         for j in range(cand.end, i, -1):
-            label = known.get(fold(doc[i:j].text))
+            label = known.get(fold(table.span_text(i, j)))
             if label is not None:
                 piece = make(i, j, label)
                 if piece:

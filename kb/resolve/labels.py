@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
+from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
 from kb.resolve.names import LEGAL_SUFFIXES, fold, is_person_shaped, normalize_key
 from kb.resolve.places import is_demonym_like, place_for_demonym
-from kb.resolve.spans import is_possessive
+from kb.resolve.spans import is_possessive_at
 from kb.resolve.titles import is_gpe_title
 
 if TYPE_CHECKING:
@@ -75,14 +76,19 @@ def fix_labels(doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]) -
         elif cand.label == "PRODUCT" and cand.source == "ner":
             cand.weight = 0  # NER's PRODUCT is a guess; products come from patterns
     _agree_in_lists(doc, cands)
+    keys = [_group_key(cand) for cand in cands]
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for cand in cands:
+    for key, cand in zip(keys, cands, strict=True):
         if cand.label != "OWNER":
-            votes[_group_key(cand)][cand.label] += cand.weight
-    for cand in cands:
-        tally = votes.get(_group_key(cand))
-        if cand.source != "pattern" and tally and sum(tally.values()):
-            winner, count = tally.most_common(1)[0]
+            votes[key][cand.label] += cand.weight
+    # The winner of each spelling, found once (the tallies do not change below).
+    winners = {
+        key: (tally.most_common(1)[0], tally) for key, tally in votes.items() if sum(tally.values())
+    }
+    for key, cand in zip(keys, cands, strict=True):
+        won = winners.get(key)
+        if cand.source != "pattern" and won is not None:
+            (winner, count), tally = won
             if cand.label == "OWNER" or count > tally[cand.label]:
                 cand.label = winner
         if cand.label == "OWNER":
@@ -91,6 +97,7 @@ def fix_labels(doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]) -
 
 def _agree_in_lists(doc: Doc, cands: list[Candidate]) -> None:
     """ "Vienna, Freiburg, London and Copenhagen": a one-word odd one out takes the list's label."""
+    words = doc_table(doc).words
     ordered = sorted((c for c in cands if c.source != "pattern"), key=lambda c: c.start)
     lists: list[list[Candidate]] = []
     for cand in ordered:
@@ -98,14 +105,16 @@ def _agree_in_lists(doc: Doc, cands: list[Candidate]) -> None:
         if (
             previous is not None
             and 0 < cand.start - previous.end <= 2
-            and all(doc[i].lower_ in _LIST_JOINERS for i in range(previous.end, cand.start))
+            and all(words[i].lower() in _LIST_JOINERS for i in range(previous.end, cand.start))
         ):
             lists[-1].append(cand)
         else:
             lists.append([cand])
     for members in lists:
+        if len(members) < 3:
+            continue
         labels = Counter(c.label for c in members)
-        if len(members) < 3 or len(labels) < 2:
+        if len(labels) < 2:
             continue
         label, count = labels.most_common(1)[0]
         if count < len(members) - 1 or count < 2:
@@ -129,12 +138,15 @@ class _LabelContext:
 
     def __init__(self, doc: Doc, cands: list[Candidate], titles: Iterable[TitleGroup]):
         self.doc = doc
+        self.words = doc_table(doc).words
         self.starts = {c.start: c for c in cands}
         titles = list(titles)
         self.title_starts = {g.start: g for g in titles}
         self.title_ends = {g.end: g for g in titles}
         self.places = {fold(c.text) for c in cands if c.label in PLACE_LABELS}
-        self.place_names = sorted({c.text for c in cands if c.label == "GPE"})
+        self.place_names = [
+            (name, fold(name)) for name in sorted({c.text for c in cands if c.label == "GPE"})
+        ]
         people = [c for c in cands if c.label == "PERSON" and len(c.words) > 1]
         self.person_names = [c.words for c in people if is_person_shaped(c.text)]
         self.org_first_words = {
@@ -187,14 +199,15 @@ class _LabelContext:
 
     def _is_adjective(self, cand: Candidate) -> bool:
         """ "Ukrainian", "Azerbaijani": an adjective of a place the article names is NORP."""
-        tok = self.doc[cand.start]
-        if cand.end != cand.start + 1 or not tok.text[:1].isupper():
+        if cand.end != cand.start + 1 or not self.words[cand.start][:1].isupper():
             return False
-        if tok.tag_ in {"JJ", "JJR", "JJS"}:
+        if self.doc[cand.start].tag_ in {"JJ", "JJR", "JJS"}:
             return True
+        if not is_demonym_like(cand.text):
+            return False
         own = fold(cand.text)
-        places = [p for p in self.place_names if fold(p) != own]
-        return is_demonym_like(cand.text) and place_for_demonym(cand.text, places) is not None
+        places = [name for name, folded in self.place_names if folded != own]
+        return place_for_demonym(cand.text, places) is not None
 
     def _titled_person(self, cand: Candidate) -> bool:
         """ "President Jane Doe", "Jane Doe, the president of …" name a person."""
@@ -204,16 +217,16 @@ class _LabelContext:
             return False
         if cand.start in self.title_ends:
             return True
-        doc, k = self.doc, cand.end
-        if len(cand.words) < 2 or k + 1 >= len(doc) or doc[k].text != ",":
+        words, k = self.words, cand.end
+        if len(cand.words) < 2 or k + 1 >= len(words) or words[k] != ",":
             return False
         k += 1
-        if doc[k].lower_ == "who":
+        if words[k].lower() == "who":
             return True
-        while k < len(doc) and doc[k].lower_ in {"the", "a", "an", "its", "former", "then"}:
+        while k < len(words) and words[k].lower() in {"the", "a", "an", "its", "former", "then"}:
             k += 1
         owner = self.starts.get(k)
-        if owner is not None and owner.end < len(doc) and is_possessive(doc[owner.end]):
+        if owner is not None and owner.end < len(words) and is_possessive_at(self.doc, owner.end):
             k = owner.end + 1
         return k in self.title_starts
 
@@ -224,9 +237,12 @@ class _LabelContext:
             return None
         if word in self.org_first_words:
             return "ORG"
-        doc = self.doc
-        after = doc[cand.end] if cand.end < len(doc) else None
-        if after is not None and after.lower_ in ORG_OUTPUT_NOUNS and after.pos_ == "NOUN":
+        after = cand.end
+        if (
+            after < len(self.words)
+            and self.words[after].lower() in ORG_OUTPUT_NOUNS
+            and self.doc[after].pos_ == "NOUN"
+        ):
             return "ORG"
         return None
 
@@ -237,8 +253,7 @@ class _LabelContext:
             i -= 1
         if i < 0 or cand.start in self.title_ends:
             return False
-        before = self.doc[i]
-        return before.lower_ in ORG_DESCRIPTORS and before.pos_ in {"NOUN", "ADJ"}
+        return self.words[i].lower() in ORG_DESCRIPTORS and self.doc[i].pos_ in {"NOUN", "ADJ"}
 
     def _in_person(self, cand: Candidate) -> bool:
         word = cand.words[0]
@@ -246,8 +261,8 @@ class _LabelContext:
 
     def _follower(self, cand: Candidate) -> tuple[str, TitleGroup | None, Candidate] | None:
         """What comes right after a name: ['s] title + name, or 's + name."""
-        doc, nxt = self.doc, cand.end
-        possessive = nxt < len(doc) and is_possessive(doc[nxt])
+        nxt = cand.end
+        possessive = nxt < len(self.words) and is_possessive_at(self.doc, nxt)
         group = self.title_starts.get(nxt + 1 if possessive else nxt)
         if group is not None and group.end in self.starts:
             return "title", group, self.starts[group.end]

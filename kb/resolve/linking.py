@@ -7,8 +7,9 @@ in either order is one key. Works on `Candidate`s, so it needs no spaCy.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 from kb.resolve.names import core_tokens, name_tokens, normalize_key
 from kb.resolve.votes import best_name, vote_label
@@ -28,13 +29,14 @@ class Candidate:
     source: str = "ner"
     cluster: int = field(default=-1, compare=False)
 
-    @property
+    @cached_property
     def words(self) -> list[str]:
+        """`name_tokens(text)`, kept: linking and labelling ask for it many times (a
+        candidate's text never changes once made)."""
         return name_tokens(self.text)
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):
     key: str
     name: str
     label: str
@@ -69,12 +71,15 @@ def link_candidates(cands: list[Candidate]) -> list[Entity]:
         groups.setdefault(find(i), []).append(i)
     entities = []
     for number, members in enumerate(groups.values()):
-        votes: Counter[str] = Counter()
+        votes: dict[str, int] = {}
+        aliases: dict[str, int] = {}
         for i in members:
-            votes[cands[i].label] += cands[i].weight
-            cands[i].cluster = number
+            cand = cands[i]
+            votes[cand.label] = votes.get(cand.label, 0) + cand.weight
+            aliases[cand.text] = aliases.get(cand.text, 0) + 1
+            cand.cluster = number
         label = vote_label(votes)
-        name = best_name(Counter(cands[i].text for i in members))
+        name = best_name(aliases)
         entities.append(Entity(key=normalize_key(name, label), name=name, label=label))
     return entities
 
@@ -121,22 +126,23 @@ def _is_subname(words: list[str], longer: list[str]) -> bool:
 def _link_org_abbreviations(cands: list[Candidate], union, find) -> None:  # type: ignore[no-untyped-def]
     """Join "GE" to "GE Vernova", "EU" to "European Union", when only one fits."""
     orgs = [i for i, c in enumerate(cands) if c.label == "ORG"]
+    # The names an abbreviation may stand for, and their words (found once, when needed).
+    longer: list[tuple[int, list[str]]] | None = None
     for i in orgs:
         text = cands[i].text
         if not (text.isupper() and 2 <= len(text) <= 5 and text.isalpha()):
             continue
+        if longer is None:
+            words_of = ((j, core_tokens(cands[j].text)) for j in orgs)
+            longer = [(j, words) for j, words in words_of if len(words) > 1]
         short = text.casefold()
-        fits = {
-            find(j)
-            for j in orgs
-            if len(core_tokens(cands[j].text)) > 1 and _abbreviates(short, cands[j].text)
-        }
+        fits = {find(j) for j, words in longer if _abbreviates(short, words)}
         if len(fits) == 1:
             union(i, fits.pop())
 
 
-def _abbreviates(short: str, name: str) -> bool:
-    words = core_tokens(name)
+def _abbreviates(short: str, words: list[str]) -> bool:
+    """Whether `short` is the first of the name `words`, or their initials."""
     if words[0] == short:
         return True
     initials = "".join(w[0] for w in words if w not in {"of", "and", "&", "for", "the"})
@@ -149,20 +155,26 @@ def _link_org_short_forms(cands: list[Candidate], union, find) -> None:  # type:
     then "Acme Auto") may be a parent and its unit, so it is left alone; so is a short
     form that could belong to two fuller names."""
     orgs = [i for i, c in enumerate(cands) if c.label == "ORG"]
+    folded = {i: tuple(w.casefold() for w in cands[i].words) for i in orgs}
     first_seen: dict[tuple[str, ...], int] = {}
     for i in orgs:
-        words = tuple(w.casefold() for w in cands[i].words)
+        words = folded[i]
         first_seen[words] = min(first_seen.get(words, cands[i].start), cands[i].start)
+    by_first_word: dict[str, list[int]] = {}
+    for j in orgs:
+        if folded[j]:
+            by_first_word.setdefault(folded[j][0], []).append(j)
     for i in orgs:
-        words = tuple(w.casefold() for w in cands[i].words)
+        words = folded[i]
         if not words:
             continue
+        size = len(words)
         fuller = {
             find(j)
-            for j in orgs
+            for j in by_first_word[words[0]]
             if cands[j].start < first_seen[words]
-            and len(cands[j].words) > len(words)
-            and tuple(w.casefold() for w in cands[j].words[: len(words)]) == words
+            and len(folded[j]) > size
+            and folded[j][:size] == words
         }
         if len(fuller) == 1 and find(i) not in fuller:
             union(i, fuller.pop())

@@ -11,7 +11,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-from kb.records import EntityRef, Evidence, MentionRecord
+from kb.doctable import doc_table, sentence_starts
+from kb.records import EntityRef, MentionRecord
 from kb.resolve.companies import recovered_companies
 from kb.resolve.headlines import headline_tokens, resegment
 from kb.resolve.labels import EVIDENCE_WEIGHT, ORG_HEAD_WORDS, fix_labels
@@ -44,7 +45,7 @@ def resolve_mentions(doc: Doc) -> list[MentionRecord]:
     cands = _completed_people(doc, cands)
     cands += _recovered_people(doc, cands, titles)
     cands += _recovered_owners(doc, cands, {g.end: g for g in titles})
-    text = doc.text  # built once: Doc.text walks every token
+    text = doc_table(doc).text  # built once: Doc.text walks every token
     cands = resegment(doc, cands, headline_tokens(doc, text), make)
     cands += repeated_names(doc, text, cands, make)
     cands = _with_products(doc, text, cands)
@@ -56,28 +57,33 @@ def resolve_mentions(doc: Doc) -> list[MentionRecord]:
 
 def _records(doc: Doc, cands: list[Candidate]) -> list[MentionRecord]:
     refs = [EntityRef(key=e.key, name=e.name, label=e.label) for e in link_candidates(cands)]
+    table = doc_table(doc)
     if doc.has_annotation("SENT_START"):
-        sentences = [(s.start, s.start_char, s.end_char) for s in doc.sents]
+        starts = sentence_starts(doc)
+        ends = [*starts[1:], len(doc)]
+        sentences = [
+            (table.starts[start], table.ends[end - 1])
+            for start, end in zip(starts, ends, strict=True)
+        ]
     else:
-        sentences = [(0, 0, len(doc.text))]
-    sentence_starts = [start for start, _, _ in sentences]
+        starts, sentences = [0], [(0, len(table.text))]
     records = []
     for cand in cands:
-        _, sent_start, sent_end = sentences[bisect_right(sentence_starts, cand.start) - 1]
+        sent_start, sent_end = sentences[bisect_right(starts, cand.start) - 1]
         ref = refs[cand.cluster]
-        records.append(
-            MentionRecord(
-                entity=ref,
-                text=cand.text,
-                label=ref.label,
-                evidence=Evidence(
-                    start_char=cand.start_char,
-                    end_char=cand.end_char,
-                    sent_start=sent_start,
-                    sent_end=sent_end,
-                ),
-            )
-        )
+        # One validation of the record and its evidence together: cheaper than two.
+        record = {
+            "entity": ref,
+            "text": cand.text,
+            "label": ref.label,
+            "evidence": {
+                "start_char": cand.start_char,
+                "end_char": cand.end_char,
+                "sent_start": sent_start,
+                "sent_end": sent_end,
+            },
+        }
+        records.append(MentionRecord.model_validate(record))
     return records
 
 
@@ -223,19 +229,20 @@ class _KnownOrgTokens:
     """Tokens inside ORG names, or spelled like a one-word ORG named elsewhere in the article."""
 
     def __init__(self, doc: Doc, cands: list[Candidate], org_names: set[str]):
-        self.doc = doc
+        self.words = doc_table(doc).words
         self.names = org_names
         self.tokens = {i for c in cands if c.label in {"ORG", OWNER} for i in range(c.start, c.end)}
 
     def __contains__(self, i: object) -> bool:
         if not isinstance(i, int):
             return False
-        return i in self.tokens or fold(self.doc[i].text) in self.names
+        return i in self.tokens or fold(self.words[i]) in self.names
 
 
 def _known_brand_end(doc: Doc, start: int, model_start: int, org_names: set[str]) -> int:
     """End of the longest known organization name at the start of a product name (0: none)."""
+    table = doc_table(doc)
     for end in range(model_start, start, -1):
-        if fold(doc[start:end].text) in org_names:
+        if fold(table.span_text(start, end)) in org_names:
             return end
     return 0

@@ -71,13 +71,20 @@ _SPACES = re.compile(r"\s+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
+def _straight_quotes(text: str) -> str:
+    """`text` with straight quotes, hyphens and spaces (`str.translate` is slow, and ASCII
+    text has nothing to translate)."""
+    return text if text.isascii() else text.translate(_QUOTES)
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Casefolded, accent-free, straight-quoted text with single spaces."""
-    text = strip_accents(text.translate(_QUOTES))
+    text = strip_accents(_straight_quotes(text))
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+@lru_cache(maxsize=65536)
 def clean_surface(text: str) -> str:
     """The name as written, minus quotes, possessive and sentence punctuation.
 
@@ -98,7 +105,7 @@ def clean_surface(text: str) -> str:
 
 
 def _strip_possessive(text: str) -> str:
-    straight = text.translate(_QUOTES)
+    straight = _straight_quotes(text)
     match = _POSSESSIVE.search(straight)
     if match and match.start() > 0:
         return text[: match.start()].rstrip()
@@ -135,6 +142,7 @@ def strip_legal_suffixes(tokens: Sequence[str]) -> list[str]:
     return kept
 
 
+@lru_cache(maxsize=65536)
 def normalize_key(name: str, label: str) -> str:
     """The corpus-wide identity of a name with this NER label.
 
@@ -155,10 +163,15 @@ def normalize_key(name: str, label: str) -> str:
 
 def core_tokens(name: str) -> list[str]:
     """Name words without a leading article or legal suffixes: what "complete" counts."""
+    return list(_core_tokens(name))
+
+
+@lru_cache(maxsize=65536)
+def _core_tokens(name: str) -> tuple[str, ...]:
     tokens = name_tokens(name)
     if len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
-    return strip_legal_suffixes(tokens)
+    return tuple(strip_legal_suffixes(tokens))
 
 
 def title_length_at(words: Sequence[str], start: int) -> int:
@@ -208,9 +221,10 @@ def split_title(text: str) -> tuple[str | None, str]:
     return " ".join(words[:start]), " ".join(words[start:])
 
 
+@lru_cache(maxsize=65536)
 def normalize_title(text: str) -> str:
     """A canonical title: "chief executive officer" -> "CEO", "ex-chairwoman" -> "Chairman"."""
-    words = [w for w in re.split(r"[\s]+", text.translate(_QUOTES).strip()) if w]
+    words = [w for w in re.split(r"[\s]+", _straight_quotes(text).strip()) if w]
     words = [w.rstrip(".,") for w in words if w.rstrip(".,")]
     while words and _is_status_word(words[0]):
         words = words[1:]
@@ -236,6 +250,7 @@ _CAMEL_ACRONYM = re.compile(r"[a-z][A-Z]{2,}")
 _ROMAN_NUMERAL = re.compile(r"^[IVXLC]+$")
 
 
+@lru_cache(maxsize=65536)
 def is_person_shaped(text: str) -> bool:
     """Could this be a person's name? Not with digits, acronyms or "HyperOS"-like words."""
     for word in text.split():
@@ -249,6 +264,7 @@ def is_person_shaped(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=65536)
 def is_plausible_name(text: str, label: str) -> bool:
     """False for strings NER tags as names that cannot be one (titles, dates, junk)."""
     text = text.strip()

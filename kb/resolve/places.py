@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kb.resolve.names import fold
 
@@ -22,14 +23,25 @@ DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish", "ian", "an", "i", "ic", "ch")
 
 def place_for_demonym(adjective: str, places: Iterable[str]) -> str | None:
     """The one of `places` that `adjective` refers to ("Cypriot" -> "Cyprus"), if any."""
+    return _place_for_demonym(adjective, tuple(places))
+
+
+@lru_cache(maxsize=4096)
+def _place_for_demonym(adjective: str, places: tuple[str, ...]) -> str | None:
+    """(An article asks about the same adjective and places many times.)"""
     word = fold(adjective)
-    candidates = list(places)
     irregular = IRREGULAR_DEMONYMS.get(word)
     if irregular:
-        return next((p for p in candidates if fold(p) in irregular), None)
+        return next((p for p in places if fold(p) in irregular), None)
     best, best_len = None, MIN_SHARED_PREFIX - 1
-    for place in candidates:
-        for part in [fold(place), *fold(place).split()]:
+    for place in places:
+        folded = fold(place)
+        for part in [folded, *folded.split()]:
+            # A part that does not start with the word's first best_len + 1 letters
+            # shares fewer: skip it without counting.
+            need = best_len + 1
+            if len(part) < need or len(word) < need or part[:need] != word[:need]:
+                continue
             shared = _shared_prefix(word, part)
             if shared > best_len and shared >= 0.6 * min(len(word), len(part)):
                 best, best_len = place, shared

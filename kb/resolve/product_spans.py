@@ -8,12 +8,15 @@ Watch"). Patterns only: no list of product or company names.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from spacy.matcher import Matcher
 
+from kb.doctable import doc_table
 from kb.resolve.names import MONTHS_AND_DAYS, fold
 from kb.resolve.spans import is_possessive, tokens_at
 from kb.resolve.titles import PERSONAL_HONORIFICS, TITLE_WORDS
@@ -77,6 +80,7 @@ BRAND = r"^(?:[A-Z][A-Za-z]+|[a-z]{1,2}[A-Z][A-Za-z]*|[A-Z]{2,6})$"
 MODEL_CODE = r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.+\-]*$"
 NUMBER = r"^\d{1,4}$"
 LONE_CODE = r"^(?:[A-Z][A-Za-z]{0,3}[.\-]?\d{1,4}[A-Za-z]{0,4}|\d{1,3}[A-Z]{1,2})$"
+MODEL_LETTER = r"^(?:[A-Z]|\d{1,2})$"
 _CAMEL = re.compile(r"[a-z][A-Z]|^[a-z]+[A-Z]")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 # After a number: a scale, unit, score, time or minute mark, so not a model number.
@@ -84,7 +88,13 @@ _SCALE_WORDS = {"million", "billion", "thousand", "trillion", "percent", "%", "p
                 "'", "’", "minute", "minutes", "goals"}  # fmt: skip
 _NUMERIC_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
 _PLACE_ENTS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME"}
-_ANCHORS = re.compile(r"\d+|\b(?:Model|" + "|".join(sorted(DEVICE_WORDS)) + r")\b")
+# What a product name must contain: digits and, as whole words, "Model" and the device
+# words. Two scans, merged, are faster than one for both; no \b before the words, so the
+# regex engine skips to their first letters (a word found inside a longer one is dropped;
+# longest first, so "Tablet" is not "Tab").
+_DIGIT_RUNS = re.compile(r"\d+")
+_ANCHOR_WORDS = re.compile("|".join(sorted({"Model", *DEVICE_WORDS}, key=len, reverse=True)))
+_WORD_CHAR = re.compile(r"\w")
 _WINDOW_BEFORE, _WINDOW_AFTER = 3, 7
 _PRODUCT_DETERMINERS = {"the", "its", "their", "his", "her", "a", "new", "latest", "'s", "’s"}
 _COORDINATORS = {"and", ",", "or", "&"}
@@ -112,7 +122,7 @@ PATTERNS: dict[str, list[list[dict[str, object]]]] = {
     ],
     "MODEL_LETTER": [
         [{"TEXT": {"REGEX": BRAND}, "OP": "?"}, {"ORTH": "Model"},
-         {"TEXT": {"REGEX": r"^(?:[A-Z]|\d{1,2})$"}}, _edition()],
+         {"TEXT": {"REGEX": MODEL_LETTER}}, _edition()],
     ],
     "LONE_CODE": [[{"TEXT": {"REGEX": LONE_CODE}}, _edition()]],
     "BRAND_DEVICE": [
@@ -160,15 +170,74 @@ def _matches(doc: Doc, text: str) -> Iterator[tuple[int, int, int]]:
     """Matcher hits, run only around tokens a product name must contain (fast on long texts)."""
     matcher = product_matcher(doc.vocab)
     windows: list[list[int]] = []
-    for i in tokens_at(doc, text, _ANCHORS):
+    for i in tokens_at(doc, _anchors(text)):
         start, end = max(0, i - _WINDOW_BEFORE), min(len(doc), i + _WINDOW_AFTER)
         if windows and start <= windows[-1][1]:
             windows[-1][1] = end
         else:
             windows.append([start, end])
+    words = doc_table(doc).words
     for start, end in windows:
+        if not _may_match(words, start, end):
+            continue
         for match_id, m_start, m_end in matcher(doc[start:end]):
             yield match_id, start + m_start, start + m_end
+
+
+def _anchors(text: str) -> Iterator[tuple[int, int]]:
+    """Where digits, or "Model" or a device word as a whole word, are in `text`, in order
+    (as `\\d+|\\b(?:Model|Watch|…)\\b` finds them: digits and letters never overlap)."""
+    digits = (match.span() for match in _DIGIT_RUNS.finditer(text))
+    words = (
+        match.span()
+        for match in _ANCHOR_WORDS.finditer(text)
+        if not (
+            (match.start() and _WORD_CHAR.match(text, match.start() - 1))
+            or _WORD_CHAR.match(text, match.end())
+        )
+    )
+    return heapq.merge(digits, words)
+
+
+def _may_match(words: list[str], start: int, end: int) -> bool:
+    """Whether tokens [start, end) hold what one of PATTERNS cannot match without: a
+    brand word before a model code, number or device word, "Model" before its letter,
+    or a lone code. Most windows (years, amounts) hold none, and the Matcher is slow."""
+    previous = _word_roles(words[start])
+    if previous & _LONE:
+        return True
+    for i in range(start + 1, end):
+        roles = _word_roles(words[i])
+        if roles & _LONE:
+            return True
+        if previous & _BRAND and roles & (_MODEL | _DEVICE):
+            return True
+        if previous & _MODEL_WORD and roles & _MODEL_LETTER:
+            return True
+        previous = roles
+    return False
+
+
+_BRAND, _MODEL, _LONE, _MODEL_WORD, _MODEL_LETTER, _DEVICE = (1 << n for n in range(6))
+_ROLE_TESTS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (_BRAND, re.compile(BRAND)),
+    (_MODEL, re.compile(MODEL_CODE)),
+    (_MODEL, re.compile(NUMBER)),
+    (_LONE, re.compile(LONE_CODE)),
+    (_MODEL_LETTER, re.compile(MODEL_LETTER)),
+)
+
+
+@lru_cache(maxsize=65536)
+def _word_roles(word: str) -> int:
+    """The parts of a product name `word` can play in PATTERNS, as bits (the Matcher's own
+    tests: REGEX predicates search the token text)."""
+    roles = sum(bit for bit, pattern in _ROLE_TESTS if pattern.search(word))
+    if word == "Model":
+        roles |= _MODEL_WORD
+    if word in DEVICE_WORDS:
+        roles |= _DEVICE
+    return roles
 
 
 def _trim_overlaps(spans: list[ProductSpan]) -> list[ProductSpan]:

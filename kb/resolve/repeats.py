@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
 from kb.resolve.names import core_tokens, fold, is_person_shaped
 from kb.resolve.spans import tokens_spelled
@@ -36,11 +37,12 @@ def repeated_names(
     taken = {i for c in cands for i in range(c.start, c.end)}
     found: list[Candidate] = []
     after = 0
+    words = doc_table(doc).words
     for i in tokens_spelled(doc, text, spelled):
-        tok = doc[i]
-        if i < after or i in taken or fold(tok.text) not in first_words:
+        word = words[i]
+        if i < after or i in taken or fold(word) not in first_words:
             continue
-        if not tok.text[:1].isupper():
+        if not word[:1].isupper():
             continue
         end, label = _longest_known(doc, i, known, taken)
         if label is not None and _stands_alone(doc, i, end, taken):
@@ -73,10 +75,11 @@ def _known_names(cands: list[Candidate]) -> dict[tuple[str, ...], str]:
 def _longest_known(
     doc: Doc, start: int, known: dict[tuple[str, ...], str], taken: set[int]
 ) -> tuple[int, str | None]:
+    words = doc_table(doc).words
     for end in range(min(len(doc), start + MAX_NAME_WORDS), start, -1):
         if any(i in taken for i in range(start, end)):
             continue
-        label = known.get(tuple(fold(t.text) for t in doc[start:end]))
+        label = known.get(tuple(fold(words[i]) for i in range(start, end)))
         if label is not None:
             return end, label
     return start + 1, None

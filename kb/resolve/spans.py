@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
 from kb.resolve.names import clean_surface, fold, is_plausible_name
 from kb.resolve.titles import PERSONAL_HONORIFICS
@@ -17,7 +17,7 @@ from kb.resolve.titles import PERSONAL_HONORIFICS
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
     from kb.resolve.title_groups import TitleGroup
 
@@ -37,30 +37,39 @@ _BREAKS = {"(", ")", "[", "]", "/", ";", "|", "•"}
 
 def is_possessive(token: Token) -> bool:
     """ "'s" after a name, or a bare apostrophe glued to a word ending in s ("Jones'")."""
-    if token.lower_ in {"'s", "’s"}:
+    return is_possessive_at(token.doc, token.i)
+
+
+def is_possessive_at(doc: Doc, i: int) -> bool:
+    """`is_possessive(doc[i])`, read off the doc's table."""
+    table = doc_table(doc)
+    word = table.words[i]
+    if word.lower() in {"'s", "’s"}:
         return True
-    if token.text in {"'", "’"} and token.i > 0:
-        prev = token.doc[token.i - 1]
-        return prev.whitespace_ == "" and prev.text.lower().endswith("s")
+    if word in {"'", "’"} and i > 0:
+        return table.ends[i - 1] == table.starts[i] and table.words[i - 1].lower().endswith("s")
     return False
 
 
-def tokens_at(doc: Doc, text: str, pattern: re.Pattern[str]) -> list[int]:
-    """Indices of the tokens where `pattern` matches in `text` (= doc.text), in order.
+def tokens_at(doc: Doc, hits: Iterable[tuple[int, int]]) -> list[int]:
+    """Indices of the tokens where the character spans `hits` of doc.text start, in order
+    (`hits` are in text order: regex matches, say).
 
     Scanning the text with a regex and mapping hits to tokens is much cheaper than
     visiting every Token object of a long document.
     """
+    table = doc_table(doc)
     found: list[int] = []
-    for match in pattern.finditer(text):
-        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-        if span is not None and len(span) and (not found or found[-1] != span.start):
-            found.append(span.start)
+    for start, end in hits:
+        span = table.char_span(start, end)
+        if span is not None and span[1] > span[0] and (not found or found[-1] != span[0]):
+            found.append(span[0])
     return found
 
 
 def tokens_spelled(doc: Doc, text: str, words: Iterable[str]) -> list[int]:
     """Indices of the tokens that start an occurrence of one of `words` (whole words)."""
+    table = doc_table(doc)
     found: set[int] = set()
     for word in words:
         at = text.find(word)
@@ -70,9 +79,9 @@ def tokens_spelled(doc: Doc, text: str, words: Iterable[str]) -> list[int]:
                 end == len(text) or not text[end].isalnum()
             )
             if whole:
-                span = doc.char_span(at, end, alignment_mode="expand")
-                if span is not None and len(span):
-                    found.add(span.start)
+                span = table.char_span(at, end)
+                if span is not None and span[1] > span[0]:
+                    found.add(span[0])
             at = text.find(word, end)
     return sorted(found)
 
@@ -81,14 +90,16 @@ def make_candidate(
     doc: Doc, start: int, end: int, label: str, weight: int = 1, source: str = "ner"
 ) -> Candidate | None:
     """A candidate for tokens [start, end), edge junk and a trailing period trimmed."""
-    while start < end and (doc[start].text in _EDGE_JUNK or doc[start].is_space):
+    table = doc_table(doc)
+    words = table.words
+    while start < end and (words[start] in _EDGE_JUNK or words[start].isspace()):
         start += 1
-    while end > start and (doc[end - 1].text in _EDGE_JUNK or doc[end - 1].is_space):
+    while end > start and (words[end - 1] in _EDGE_JUNK or words[end - 1].isspace()):
         end -= 1
     if start >= end:
         return None
-    start_char = doc[start].idx
-    raw = doc[start:end].text
+    start_char = table.starts[start]
+    raw = table.span_text(start, end)
     text = clean_surface(raw)
     offset = raw.find(text) if text else -1
     if offset < 0:
@@ -100,25 +111,29 @@ def make_candidate(
 def ner_candidates(doc: Doc, titles: list[TitleGroup]) -> list[Candidate]:
     """Candidates from doc.ents with a naming label, cleaned and split."""
     title_at = {i: g for g in titles for i in range(g.start, g.end)}
+    words = doc_table(doc).words
     cands: list[Candidate] = []
     for ent in doc.ents:
-        if ent.label_ not in NAME_LABELS:
+        label = ent.label_
+        if label not in NAME_LABELS:
             continue
-        for start, end in _segments(ent):
-            for cand in _split(doc, start, end, ent.label_, title_at):
+        for start, end in _segments(words, ent.start, ent.end):
+            for cand in _split(doc, start, end, label, title_at):
                 if not _inside_title(cand, title_at):
                     cands.append(_trimmed(doc, cand))
     return cands
 
 
-def _segments(ent: Span) -> list[tuple[int, int]]:
-    """Split an entity at line breaks and brackets: "Acme (ACM", "Era\\n\\nAcme"."""
-    parts, start = [], ent.start
-    for tok in ent:
-        if tok.is_space or "\n" in tok.text or tok.text in _BREAKS:
-            parts.append((start, tok.i))
-            start = tok.i + 1
-    parts.append((start, ent.end))
+def _segments(words: list[str], ent_start: int, ent_end: int) -> list[tuple[int, int]]:
+    """Split an entity (tokens [ent_start, ent_end) of `words`) at line breaks and
+    brackets: "Acme (ACM", "Era\\n\\nAcme"."""
+    parts, start = [], ent_start
+    for i in range(ent_start, ent_end):
+        word = words[i]
+        if word.isspace() or "\n" in word or word in _BREAKS:
+            parts.append((start, i))
+            start = i + 1
+    parts.append((start, ent_end))
     return [(s, e) for s, e in parts if e > s]
 
 
@@ -127,7 +142,7 @@ def _split(
 ) -> list[Candidate]:
     """Split "Acme's Jane Doe" at the possessive and "Acme CEO Jane Doe" at the title."""
     out: list[Candidate] = []
-    poss = next((i for i in range(start + 1, end - 1) if is_possessive(doc[i])), None)
+    poss = next((i for i in range(start + 1, end - 1) if is_possessive_at(doc, i)), None)
     if poss is not None and _splits_at_possessive(doc, poss, end, label):
         owner = make_candidate(doc, start, poss, OWNER, source="possessive")
         if owner:
@@ -152,7 +167,7 @@ def _splits_at_possessive(doc: Doc, poss: int, end: int, label: str) -> bool:
     """ "Acme's Jane Doe" and "Acme's X5" are two names; "People's Court" is one."""
     if label == "PERSON":
         return True
-    tail = doc[poss + 1 : end].text
+    tail = doc_table(doc).span_text(poss + 1, end)
     return (
         looks_like_person(doc, poss + 1, end)
         or any(ch.isdigit() for ch in tail)
@@ -164,12 +179,13 @@ def _name_start_after_title(
     doc: Doc, start: int, end: int, label: str, title_at: dict[int, TitleGroup]
 ) -> int:
     """First token of the name after a title inside [start, end), else `start`."""
+    words = doc_table(doc).words
     name_start = start
     for i in range(start, end - 1):
         group = title_at.get(i)
         if group is not None and group.end < end:
             name_start = max(name_start, group.end)
-        elif fold(doc[i].text).rstrip(".") in PERSONAL_HONORIFICS and i == name_start:
+        elif i == name_start and fold(words[i]).rstrip(".") in PERSONAL_HONORIFICS:
             name_start = i + 1
     if name_start == start:
         return start

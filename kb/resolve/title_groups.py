@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
+from kb.doctable import doc_table
 from kb.resolve.names import fold, normalize_title
 from kb.resolve.titles import (
     FORMER_MODIFIERS,
@@ -76,10 +77,11 @@ def find_title_groups(
     doc: Doc, name_tokens: set[int] | frozenset[int] = frozenset()
 ) -> list[TitleGroup]:
     """Title groups in `doc`; tokens in `name_tokens` (inside names) are never titles."""
+    matched = doc_table(doc).once("titles", lambda: _title_phrases(doc))
     spans = [
-        span
-        for span in filter_spans(title_matcher(doc.vocab)(doc, as_spans=True))
-        if _used_as_title(span) and not (set(range(span.start, span.end)) & name_tokens)
+        doc[start:end]
+        for start, end in matched
+        if _used_as_title(doc, end) and not any(i in name_tokens for i in range(start, end))
     ]
     groups: list[list[Span]] = []
     for span in spans:
@@ -90,9 +92,16 @@ def find_title_groups(
     return [_build_group(doc, members, name_tokens) for members in groups]
 
 
-def _used_as_title(span: Span) -> bool:
+def _title_phrases(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the title phrases in `doc` (longest first where they overlap). The
+    matcher reads the lower-cased tokens only, so resolution and roles share its result."""
+    spans = filter_spans(title_matcher(doc.vocab)(doc, as_spans=True))
+    return [(span.start, span.end) for span in spans]
+
+
+def _used_as_title(doc: Doc, end: int) -> bool:
     """ "head", "coach" are also verbs; "midfielder" is a title whatever the tagger says."""
-    word = span[-1]
+    word = doc[end - 1]
     return word.lower_ not in VERB_LIKE_TITLES or word.pos_ not in _NOT_TITLE_POS
 
 
@@ -104,35 +113,39 @@ def _joined(doc: Doc, end: int, start: int) -> bool:
 def _build_group(
     doc: Doc, members: list[Span], name_tokens: set[int] | frozenset[int]
 ) -> TitleGroup:
+    table = doc_table(doc)
     titles = []
     start = members[0].start
     for i, span in enumerate(members):
         words_start = _extend_left(doc, span, name_tokens, floor=members[i - 1].end if i else 0)
         if i == 0:
             start = words_start
-        titles.append(normalize_title(doc[words_start : span.end].text))
+        titles.append(normalize_title(table.span_text(words_start, span.end)))
     status, start = _status_before(doc, start)
-    if any(fold(t.text) in FORMER_MODIFIERS for t in doc[start : members[-1].end]):
+    words = table.words
+    if any(fold(words[i]) in FORMER_MODIFIERS for i in range(start, members[-1].end)):
         status = "former"
     return TitleGroup(start=start, end=members[-1].end, titles=tuple(titles), status=status)
 
 
 def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], floor: int) -> int:
     """Include rank words ("deputy") and, for ministers and the like, their portfolio."""
+    words = doc_table(doc).words
     start = span.start
-    head = fold(span[-1].text)
+    head = fold(words[span.end - 1])
     portfolio = head in PORTFOLIO_TITLES
     tagged_ok = head in PORTFOLIO_TITLES
     taken = 0
     while start - 1 >= floor:
-        tok = doc[start - 1]
-        word = fold(tok.text)
-        if tok.text == "-" and start - 2 >= floor and fold(doc[start - 2].text) in RANK_MODIFIERS:
+        text = words[start - 1]
+        word = fold(text)
+        if text == "-" and start - 2 >= floor and fold(words[start - 2]) in RANK_MODIFIERS:
             start -= 2
             continue
         if word in RANK_MODIFIERS:
             start -= 1
             continue
+        tok = doc[start - 1]
         is_portfolio_word = (
             portfolio
             and taken < _MAX_PORTFOLIO_WORDS
@@ -167,14 +180,15 @@ def _is_tagged_portfolio(doc: Doc, tok: Token) -> bool:
 
 def _status_before(doc: Doc, start: int) -> tuple[str, int]:
     """Walk left over "former", "ex-", "then-", "new"…; report whether it was former."""
+    words = doc_table(doc).words
     status = "current"
     while start > 0:
-        tok = doc[start - 1]
-        if tok.text == "-" and start > 1 and fold(doc[start - 2].text) in STATUS_MODIFIERS:
-            word = fold(doc[start - 2].text)
+        text = words[start - 1]
+        if text == "-" and start > 1 and fold(words[start - 2]) in STATUS_MODIFIERS:
+            word = fold(words[start - 2])
             start -= 2
-        elif fold(tok.text) in STATUS_MODIFIERS and tok.pos_ != "DET" and tok.pos_ != "PRON":
-            word = fold(tok.text)
+        elif fold(text) in STATUS_MODIFIERS and doc[start - 1].pos_ not in {"DET", "PRON"}:
+            word = fold(text)
             start -= 1
         else:
             break

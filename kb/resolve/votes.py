@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from kb.resolve.names import clean_surface, core_tokens, fold
 
@@ -12,6 +13,8 @@ LABEL_PRIORITY: tuple[str, ...] = (
     "ORG", "PERSON", "GPE", "PRODUCT", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART",
     "LAW", "LANGUAGE",
 )  # fmt: skip
+
+_RANK = {label: i for i, label in enumerate(LABEL_PRIORITY)}
 
 
 def vote_label(counts: Mapping[str, int]) -> str:
@@ -22,8 +25,7 @@ def vote_label(counts: Mapping[str, int]) -> str:
     """
     if not counts:
         raise ValueError("vote_label needs at least one label count")
-    rank = {label: i for i, label in enumerate(LABEL_PRIORITY)}
-    return min(counts, key=lambda label: (-counts[label], rank.get(label, len(rank)), label))
+    return min(counts, key=lambda label: (-counts[label], _RANK.get(label, len(_RANK)), label))
 
 
 # Abbreviated legal forms a display name can do without ("Acme Co., Ltd." -> "Acme").
@@ -33,6 +35,7 @@ _LEGAL_FORM = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def strip_legal_form(name: str) -> str:
     """ "Acme Co., Ltd." -> "Acme"; names without such a tail are returned unchanged."""
     stripped = _LEGAL_FORM.sub("", name).rstrip(" ,")
@@ -52,6 +55,20 @@ def best_name(alias_counts: Mapping[str, int]) -> str:
     >>> best_name({"Acme": 9, "Acme Corp.": 2, "ACME": 1})
     'Acme'
     """
+    if len(alias_counts) == 1:
+        (alias, count), *_ = alias_counts.items()
+        if count > 0:  # then the count does not matter
+            return _best_name_of(alias)
+    return _best_name(alias_counts)
+
+
+@lru_cache(maxsize=65536)
+def _best_name_of(alias: str) -> str:
+    """`best_name` of one alias (most entities of an article have one)."""
+    return _best_name({alias: 1})
+
+
+def _best_name(alias_counts: Mapping[str, int]) -> str:
     totals: dict[str, int] = {}
     for alias, count in alias_counts.items():
         name = clean_surface(alias)

@@ -681,3 +681,27 @@ def test_the_quarter_is_the_quarter_the_article_named(figure_nlp: Language) -> N
     assert with_value(figures_in(figure_nlp, text), 5e9).period == "2024-Q2"
     alone = "In this quarter, Samsung's chip profit reached $5 billion."
     assert with_value(figures_in(figure_nlp, alone), 5e9).period == "2024-Q3"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Acme shipped 5000 {'x' * 70}s last year.",
+        f"Acme has 12 {'a' * 80}s.",
+        f"Acme sold 240,000 {'-'.join(['smart'] * 12)}-cameras in March.",
+    ],
+)
+def test_no_unit_is_longer_than_the_store_keeps(figure_nlp: Language, text: str) -> None:
+    assert all(len(f.unit or "") <= 64 for f in figures_in(figure_nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Acme's revenue was ${'9' * 400} last year.",
+        f"Acme sold {'1' * 400} phones.",
+        f"Sales rose {'9' * 400}% last year.",
+    ],
+)
+def test_a_number_too_large_for_a_float_states_no_figure(figure_nlp: Language, text: str) -> None:
+    assert figures_in(figure_nlp, text) == []

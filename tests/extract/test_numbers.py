@@ -141,6 +141,33 @@ def test_codes_times_scores_and_phone_numbers_are_not_amounts(text: str) -> None
     assert find_amounts(text) == []
 
 
+HUGE = "9" * 400  # float() makes this inf
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"revenue of ${HUGE}",
+        f"{HUGE} units",
+        f"between 5 and {HUGE} units",
+        f"{HUGE[:300]} trillion",
+    ],
+)
+def test_a_number_too_large_for_a_float_is_no_amount(text: str) -> None:
+    assert find_amounts(text) == []
+    assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("text", [f"sales rose {HUGE}% last year", f"up {HUGE}-fold"])
+def test_a_change_too_large_for_a_float_is_no_change(text: str) -> None:
+    assert find_changes(text) == []
+
+
+def test_a_counted_word_longer_than_a_unit_can_be_is_no_unit() -> None:
+    assert parse_amount(f"5 {'b' * 80}s") == Amount(5.0)
+    assert parse_amount(f"5 {'b' * 62}s") == Amount(5.0, unit=f"{'b' * 62}s")
+
+
 def test_from_to_is_two_amounts_not_a_range() -> None:
     values = [m.amount.value for m in find_amounts("output rose from 20 to 25 units")]
     assert values == [20, 25]
