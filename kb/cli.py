@@ -6,6 +6,7 @@ line on stderr and a non-zero exit code (see kb.cli_common.KBGroup).
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -33,6 +34,9 @@ for module in (cli_store, cli_ingest, cli_query):
 
 
 def main(argv: list[str] | None = None) -> None:
+    # psycopg logs what it ignores while closing a connection that is already lost
+    # ("error ignored terminating …"); our one-line error says so already.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     try:
         cli.main(args=argv, prog_name="kb")
     except BrokenPipeError:
