@@ -106,8 +106,9 @@ def doc_table(doc: Doc) -> DocTable:
     """The table of `doc`, made on first use (see the module docstring)."""
     global _last
     table = _last
-    if table is None or not table.is_of(doc):
-        table = _last = DocTable(doc)
+    if table is not None and table._doc() is doc and table.length == len(doc):
+        return table  # (the test of `is_of`, inline: this is called very often)
+    table = _last = DocTable(doc)
     return table
 
 

@@ -69,18 +69,23 @@ class Sentences:
 
     def of(self, i: int) -> Span:
         """The sentence of token `i` (as `doc[i].sent`)."""
-        if self._starts is None:
-            self._starts = sentence_starts(self.doc)
-        number = bisect_right(self._starts, i) - 1
+        starts = self._sentence_starts()
+        number = bisect_right(starts, i) - 1
         span = self._spans.get(number)
         if span is None:
-            starts = self._starts
             end = starts[number + 1] if number + 1 < len(starts) else len(self.doc)
             span = self._spans[number] = self.doc[starts[number] : end]
         return span
 
     def start_of(self, i: int) -> int:
-        return self.of(i).start
+        """The first token of the sentence of token `i` (`of(i).start`, without the Span)."""
+        starts = self._sentence_starts()
+        return starts[bisect_right(starts, i) - 1]
+
+    def _sentence_starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = sentence_starts(self.doc)
+        return self._starts
 
 
 def _placed(

@@ -518,7 +518,7 @@ def _inside_name(span: Span, mentions: _Mentions) -> bool:
 
 def _is_model_number(span: Span) -> bool:
     """ "Pixel 8", "iPhone 11 Pro", "Kick Six": a number that continues a name."""
-    if span.start == 0 or "," in span.text:
+    if span.start == 0 or "," in doc_table(span.doc).span_text(span.start, span.end):
         return False
     previous = span.doc[span.start - 1]
     if "\n" in previous.whitespace_ or not previous.is_alpha:
@@ -577,7 +577,7 @@ def _counted_noun(span: Span) -> Token | None:
             (doc[i].is_punct and doc[i].text != "-") or doc[i].is_space
             for i in range(span.end, head.i)
         )
-        and "\n" not in doc[span.end - 1 : head.i + 1].text
+        and "\n" not in doc_table(doc).span_text(span.end - 1, head.i + 1)
     ):
         return head
     # The parser sometimes hangs the number elsewhere: a plural noun right after it counts too.

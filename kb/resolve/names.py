@@ -71,6 +71,14 @@ _SPACES = re.compile(r"\s+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 
+def _single_spaces(text: str) -> str:
+    """Each run of whitespace as one space. (A printable text has no whitespace but the
+    space: without two in a row there is nothing to do, and the regex is skipped.)"""
+    if "  " not in text and text.isprintable():
+        return text
+    return _SPACES.sub(" ", text)
+
+
 def _straight_quotes(text: str) -> str:
     """`text` with straight quotes, hyphens and spaces (`str.translate` is slow, and ASCII
     text has nothing to translate)."""
@@ -81,7 +89,7 @@ def _straight_quotes(text: str) -> str:
 def fold(text: str) -> str:
     """Casefolded, accent-free, straight-quoted text with single spaces."""
     text = strip_accents(_straight_quotes(text))
-    return _SPACES.sub(" ", text).strip().casefold()
+    return _single_spaces(text).strip().casefold()
 
 
 @lru_cache(maxsize=65536)
@@ -93,7 +101,7 @@ def clean_surface(text: str) -> str:
     >>> clean_surface("Acme Co., Ltd.")
     'Acme Co., Ltd.'
     """
-    text = _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    text = _single_spaces(text.replace("\u00a0", " ")).strip()
     while True:
         before = text
         text = text.strip(_SURROUNDING_QUOTES + "\u2018\u2019\u201c\u201d").strip()

@@ -93,6 +93,7 @@ _PLACE_ENTS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME"}
 # regex engine skips to their first letters (a word found inside a longer one is dropped;
 # longest first, so "Tablet" is not "Tab").
 _DIGIT_RUNS = re.compile(r"\d+")
+_ASCII_DIGIT_RUNS = re.compile(r"[0-9]+")
 _ANCHOR_WORDS = re.compile("|".join(sorted({"Model", *DEVICE_WORDS}, key=len, reverse=True)))
 _WORD_CHAR = re.compile(r"\w")
 _WINDOW_BEFORE, _WINDOW_AFTER = 3, 7
@@ -187,7 +188,8 @@ def _matches(doc: Doc, text: str) -> Iterator[tuple[int, int, int]]:
 def _anchors(text: str) -> Iterator[tuple[int, int]]:
     """Where digits, or "Model" or a device word as a whole word, are in `text`, in order
     (as `\\d+|\\b(?:Model|Watch|…)\\b` finds them: digits and letters never overlap)."""
-    digits = (match.span() for match in _DIGIT_RUNS.finditer(text))
+    runs = _ASCII_DIGIT_RUNS if text.isascii() else _DIGIT_RUNS  # the same on ASCII text
+    digits = (match.span() for match in runs.finditer(text))
     words = (
         match.span()
         for match in _ANCHOR_WORDS.finditer(text)
@@ -200,25 +202,29 @@ def _anchors(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _may_match(words: list[str], start: int, end: int) -> bool:
-    """Whether tokens [start, end) hold what one of PATTERNS cannot match without: a
-    brand word before a model code, number or device word, "Model" before its letter,
-    or a lone code. Most windows (years, amounts) hold none, and the Matcher is slow."""
+    """Whether tokens [start, end) hold what a product name of PATTERNS that `_accept`
+    keeps cannot do without: a brand word (not one of NOT_BRANDS) before a model code or
+    number (not one of NOT_MODEL_CODE, a year) or a device word, "Model" before its
+    letter, or a lone code. Most windows (years, amounts) hold none, and the Matcher is
+    slow."""
     previous = _word_roles(words[start])
-    if previous & _LONE:
+    if previous & _LONE and not previous & _NOT_CODE:
         return True
     for i in range(start + 1, end):
         roles = _word_roles(words[i])
-        if roles & _LONE:
+        if roles & _LONE and not roles & _NOT_CODE:
             return True
-        if previous & _BRAND and roles & (_MODEL | _DEVICE):
-            return True
+        if previous & _BRAND and not previous & _NOT_BRAND:
+            if (roles & _MODEL and not roles & (_NOT_CODE | _YEAR_LIKE)) or roles & _DEVICE:
+                return True
         if previous & _MODEL_WORD and roles & _MODEL_LETTER:
             return True
         previous = roles
     return False
 
 
-_BRAND, _MODEL, _LONE, _MODEL_WORD, _MODEL_LETTER, _DEVICE = (1 << n for n in range(6))
+(_BRAND, _MODEL, _LONE, _MODEL_WORD, _MODEL_LETTER, _DEVICE, _NOT_BRAND, _NOT_CODE,
+ _YEAR_LIKE) = (1 << n for n in range(9))  # fmt: skip
 _ROLE_TESTS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (_BRAND, re.compile(BRAND)),
     (_MODEL, re.compile(MODEL_CODE)),
@@ -231,12 +237,19 @@ _ROLE_TESTS: tuple[tuple[int, re.Pattern[str]], ...] = (
 @lru_cache(maxsize=65536)
 def _word_roles(word: str) -> int:
     """The parts of a product name `word` can play in PATTERNS, as bits (the Matcher's own
-    tests: REGEX predicates search the token text)."""
+    tests: REGEX predicates search the token text), and the reasons `_accept` has to
+    refuse it as a brand or a model code."""
     roles = sum(bit for bit, pattern in _ROLE_TESTS if pattern.search(word))
     if word == "Model":
         roles |= _MODEL_WORD
     if word in DEVICE_WORDS:
         roles |= _DEVICE
+    if fold(word).rstrip(".") in NOT_BRANDS:
+        roles |= _NOT_BRAND
+    if NOT_MODEL_CODE.match(word):
+        roles |= _NOT_CODE
+    if word.isdigit() and (_YEAR.match(word) or word.startswith("0")):
+        roles |= _YEAR_LIKE
     return roles
 
 

@@ -75,11 +75,12 @@ def _known_names(cands: list[Candidate]) -> dict[tuple[str, ...], str]:
 def _longest_known(
     doc: Doc, start: int, known: dict[tuple[str, ...], str], taken: set[int]
 ) -> tuple[int, str | None]:
-    words = doc_table(doc).words
-    for end in range(min(len(doc), start + MAX_NAME_WORDS), start, -1):
-        if any(i in taken for i in range(start, end)):
-            continue
-        label = known.get(tuple(fold(words[i]) for i in range(start, end)))
+    limit = min(len(doc), start + MAX_NAME_WORDS)
+    # A name ends before the first token taken by another name.
+    limit = next((i for i in range(start, limit) if i in taken), limit)
+    folded = tuple(fold(word) for word in doc_table(doc).words[start:limit])
+    for end in range(limit, start, -1):
+        label = known.get(folded[: end - start])
         if label is not None:
             return end, label
     return start + 1, None
