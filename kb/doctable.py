@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -30,18 +30,22 @@ T = TypeVar("T")
 class DocTable:
     """`text` is Doc.text; token i is `text[starts[i]:ends[i]]`."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
         self._doc = weakref.ref(doc)
         self._made: dict[str, object] = {}
         self._per_items: dict[str, tuple[tuple[object, ...], object]] = {}
         self.length = len(doc)
-        self.text: str = doc.text
         if self.length:
-            offsets = doc.to_array([IDX, LENGTH])
+            offsets = doc.to_array([IDX, LENGTH, SPACY])
             self.starts: list[int] = offsets[:, 0].tolist()
             self.ends: list[int] = (offsets[:, 0] + offsets[:, 1]).tolist()
+            text_length = self.ends[-1] + int(offsets[-1, 2])
         else:
             self.starts, self.ends = [], []
+            text_length = 0
+        # spaCy keeps every character of the text it was given, so that text is Doc.text
+        # (which spaCy builds token by token); a text of another length is not the Doc's.
+        self.text: str = text if text is not None and len(text) == text_length else doc.text
 
     def once(self, key: str, make: Callable[[], T]) -> T:
         """`make()`, made once per table: for what depends on the tokens' texts only."""
@@ -100,6 +104,14 @@ class DocTable:
 
 
 _last: DocTable | None = None
+
+
+def prime_doc_table(doc: Doc, text: str) -> DocTable:
+    """Make the table of `doc` from `text`, the string it was parsed from: this spares
+    building `Doc.text` again (a walk over every token)."""
+    global _last
+    _last = DocTable(doc, text)
+    return _last
 
 
 def doc_table(doc: Doc) -> DocTable:

@@ -71,8 +71,12 @@ class IngestSummary:
 ProgressCallback = Callable[[Article, int], None]
 
 
-def analyze_doc(doc: Doc, published_on: dt.date | None = None) -> ArticleAnalysis:
-    """Resolve and extract everything from one parsed text."""
+def analyze_doc(
+    doc: Doc, published_on: dt.date | None = None, text: str | None = None
+) -> ArticleAnalysis:
+    """Resolve and extract everything from one parsed text (`text`: the string `doc` was
+    parsed from, where the caller has it)."""
+    from kb.doctable import prime_doc_table
     from kb.extract.figures import extract_figures
     from kb.extract.meetings import extract_meetings
     from kb.extract.products import extract_products
@@ -80,6 +84,8 @@ def analyze_doc(doc: Doc, published_on: dt.date | None = None) -> ArticleAnalysi
     from kb.extract.roles import extract_roles
     from kb.resolve.mentions import resolve_mentions
 
+    if text is not None:
+        prime_doc_table(doc, text)
     date = published_on
     mentions = resolve_mentions(doc)
     facts: list[FactRecord] = []
@@ -127,18 +133,18 @@ def analyze_articles(
 ) -> list[ArticleAnalysis | Exception]:
     """Parse and extract a batch; a failure in one article does not stop the others."""
     chunks = [
-        ((text, (index, offset)))
+        (text, (index, offset, text))
         for index, article in enumerate(articles)
         for offset, text in split_for_nlp(article.text, MAX_CHUNK_CHARS)
     ]
     parts: list[list[ArticleAnalysis]] = [[] for _ in articles]
     failures: dict[int, Exception] = {}
     with nlp.memory_zone():
-        for doc, (index, offset) in nlp.pipe(chunks, as_tuples=True, batch_size=NLP_BATCH):
+        for doc, (index, offset, text) in nlp.pipe(chunks, as_tuples=True, batch_size=NLP_BATCH):
             if index in failures:
                 continue
             try:
-                analysis = analyze_doc(doc, articles[index].published_on)
+                analysis = analyze_doc(doc, articles[index].published_on, text)
                 parts[index].append(_shifted(analysis, offset))
             except Exception as exc:  # an extractor bug must not lose the rest of the run
                 failures[index] = exc
@@ -360,6 +366,13 @@ def ingest(
         pool.wait_ready()
         in_flight: deque[tuple[list[Article], AsyncResult[list[Stored]]]] = deque()
         for batch in batches:
+            # Another version of an article still in flight (the same URL or path, new
+            # content) waits for it: the last one read wins, as in one process.
+            sources = {article.source_key for article in batch}
+            if any(sources.intersection(a.source_key for a in done) for done, _ in in_flight):
+                while in_flight:
+                    done, result = in_flight.popleft()
+                    tally(done, result.get())
             in_flight.append((batch, pool.submit(url, force, batch)))
             # Two batches per worker keep every worker busy, and reading stays ahead of
             # them by a bounded amount, so memory is flat on any corpus size.

@@ -176,6 +176,27 @@ def test_two_workers_store_what_one_stores(empty_url: str, data_db: str) -> None
     assert " 0 new," in again
 
 
+@pytest.mark.slow
+def test_with_workers_the_last_version_of_an_article_wins(tmp_path: Path) -> None:
+    """Two versions of one URL in one run, in batches that two workers take at once: the
+    newer batch must wait for the older one, or the old text could overwrite the new."""
+    from kb.pipeline import NLP_BATCH
+
+    url = "https://news.example/acme-results"
+    records = [{"text": f"Filler story number {i} about the weather in Lyon."} for i in range(80)]
+    records[NLP_BATCH - 1] = {"url": url, "text": "Acme Corp. said sales rose 5% in May."}
+    records[NLP_BATCH] = {"url": url, "text": "Acme Corp. said sales rose 7% in May."}
+    corpus = tmp_path / "feed.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = str(tmp_path / "kb.db")
+    out = kb("ingest", str(corpus), "--db", db, "--quiet", "--workers", "2")
+    assert rows(db, f"SELECT text FROM articles WHERE url = '{url}'") == [
+        ("Acme Corp. said sales rose 7% in May.",)
+    ]
+    assert rows(db, "SELECT count(*) FROM articles") == [(79,)]
+    assert "79 new, 0 unchanged, 1 updated, 0 failed" in out
+
+
 def test_workers_refuse_an_in_memory_database() -> None:
     result = CliRunner().invoke(cli, ["ingest", str(DATA), "--db", "sqlite://", "--workers", "2"])
     assert result.exit_code == 2
