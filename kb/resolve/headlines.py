@@ -14,7 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
-from kb.resolve.names import fold
+from kb.resolve.names import simple_fold
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,12 +78,12 @@ def resegment(
     known: dict[str, str] = {}
     for cand in cands:
         if cand.start not in in_headline:
-            known.setdefault(fold(cand.text), cand.label)
+            known.setdefault(simple_fold(cand.text), cand.label)
     people = {name for name, label in known.items() if label == "PERSON" and " " in name}
     out: list[Candidate] = []
     for cand in cands:
         headline = cand.start in in_headline
-        own = fold(cand.text)
+        own = simple_fold(cand.text)
         if own in known and not (headline and _contains_person(own, people)):
             if headline:
                 cand.weight = 0  # the body's spelling decides its label
@@ -111,7 +111,7 @@ def _known_pieces(
     i = cand.start
     while i < cand.end:
         for j in range(cand.end, i, -1):
-            label = known.get(fold(table.span_text(i, j)))
+            label = known.get(simple_fold(table.span_text(i, j)))
             if label is not None:
                 piece = make(i, j, label)
                 if piece:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
-from kb.resolve.names import LEGAL_SUFFIXES, fold, is_person_shaped, normalize_key
+from kb.resolve.names import LEGAL_SUFFIXES, is_person_shaped, normalize_key, simple_fold
 from kb.resolve.places import is_demonym_like, place_for_demonym
 from kb.resolve.spans import is_possessive_at
 from kb.resolve.titles import is_gpe_title
@@ -143,9 +143,10 @@ class _LabelContext:
         titles = list(titles)
         self.title_starts = {g.start: g for g in titles}
         self.title_ends = {g.end: g for g in titles}
-        self.places = {fold(c.text) for c in cands if c.label in PLACE_LABELS}
+        self.places = {simple_fold(c.text) for c in cands if c.label in PLACE_LABELS}
         self.place_names = [
-            (name, fold(name)) for name in sorted({c.text for c in cands if c.label == "GPE"})
+            (name, simple_fold(name))
+            for name in sorted({c.text for c in cands if c.label == "GPE"})
         ]
         people = [c for c in cands if c.label == "PERSON" and len(c.words) > 1]
         self.person_names = [c.words for c in people if is_person_shaped(c.text)]
@@ -183,7 +184,7 @@ class _LabelContext:
         if follower is None:
             return None
         kind, group, other = follower
-        is_place = fold(cand.text) in self.places or cand.label in {"GPE", "LOC"}
+        is_place = simple_fold(cand.text) in self.places or cand.label in {"GPE", "LOC"}
         if cand.label == "NORP":
             is_place = is_demonym_like(cand.text)
         if kind == "title" and other.label == "PERSON":
@@ -205,7 +206,7 @@ class _LabelContext:
             return True
         if not is_demonym_like(cand.text):
             return False
-        own = fold(cand.text)
+        own = simple_fold(cand.text)
         places = [name for name, folded in self.place_names if folded != own]
         return place_for_demonym(cand.text, places) is not None
 

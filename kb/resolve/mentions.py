@@ -17,7 +17,7 @@ from kb.resolve.companies import recovered_companies
 from kb.resolve.headlines import headline_tokens, resegment
 from kb.resolve.labels import EVIDENCE_WEIGHT, ORG_HEAD_WORDS, fix_labels
 from kb.resolve.linking import Candidate, link_candidates
-from kb.resolve.names import fold, is_person_shaped, is_plausible_name
+from kb.resolve.names import is_person_shaped, is_plausible_name, simple_fold
 from kb.resolve.product_spans import find_product_spans
 from kb.resolve.repeats import repeated_names
 from kb.resolve.spans import OWNER, is_possessive, make_candidate, ner_candidates
@@ -143,7 +143,7 @@ def _is_loose_person_token(tok: Token, taken: set[int]) -> bool:
         and tok.is_title
         and tok.is_alpha
         and not tok.ent_type_
-        and fold(tok.text) not in TITLE_WORDS
+        and simple_fold(tok.text) not in TITLE_WORDS
     )
 
 
@@ -182,7 +182,7 @@ def _recovered_owners(
 
 
 def _is_loose_name_token(tok: Token, taken: set[int]) -> bool:
-    word = fold(tok.text).rstrip(".")
+    word = simple_fold(tok.text).rstrip(".")
     return (
         tok.i not in taken
         and tok.pos_ == "PROPN"
@@ -196,7 +196,7 @@ def _is_loose_name_token(tok: Token, taken: set[int]) -> bool:
 
 def _with_products(doc: Doc, text: str, cands: list[Candidate]) -> list[Candidate]:
     """Add product mentions found by patterns; split off a known brand ("Acme X5" -> Acme)."""
-    org_names = {fold(c.text) for c in cands if c.label in {"ORG", OWNER}}
+    org_names = {simple_fold(c.text) for c in cands if c.label in {"ORG", OWNER}}
     org_tokens = _KnownOrgTokens(doc, cands, org_names)
     products: list[Candidate] = []
     brands: list[Candidate] = []
@@ -236,13 +236,13 @@ class _KnownOrgTokens:
     def __contains__(self, i: object) -> bool:
         if not isinstance(i, int):
             return False
-        return i in self.tokens or fold(self.words[i]) in self.names
+        return i in self.tokens or simple_fold(self.words[i]) in self.names
 
 
 def _known_brand_end(doc: Doc, start: int, model_start: int, org_names: set[str]) -> int:
     """End of the longest known organization name at the start of a product name (0: none)."""
     table = doc_table(doc)
     for end in range(model_start, start, -1):
-        if fold(table.span_text(start, end)) in org_names:
+        if simple_fold(table.span_text(start, end)) in org_names:
             return end
     return 0

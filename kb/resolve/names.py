@@ -86,8 +86,10 @@ def _straight_quotes(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Casefolded, accent-free, straight-quoted text with single spaces."""
+def simple_fold(text: str) -> str:
+    """Casefolded, accent-free, straight-quoted text with single spaces, punctuation kept
+    ("Acme Co., Ltd." -> "acme co., ltd."): for comparing words and phrases. Lookup keys,
+    which drop punctuation and possessives, are `kb.textnorm.fold`."""
     text = strip_accents(_straight_quotes(text))
     return _single_spaces(text).strip().casefold()
 
@@ -137,7 +139,7 @@ def name_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _name_tokens(text: str) -> tuple[str, ...]:
-    folded = _KEY_PUNCT.sub(" ", fold(_strip_possessive(text.strip())))
+    folded = _KEY_PUNCT.sub(" ", simple_fold(_strip_possessive(text.strip())))
     folded = _NON_DIGIT_PERIOD.sub("", folded).replace("-", " ").replace("&", " & ")
     return tuple(folded.split())
 
@@ -185,7 +187,7 @@ def _core_tokens(name: str) -> tuple[str, ...]:
 def title_length_at(words: Sequence[str], start: int) -> int:
     """How many words starting at `start` form a title phrase (0 when none)."""
     for size in range(min(4, len(words) - start), 0, -1):
-        phrase = " ".join(fold(w) for w in words[start : start + size])
+        phrase = " ".join(simple_fold(w) for w in words[start : start + size])
         if phrase in TITLE_PHRASES or (size == 1 and phrase in TITLE_WORDS):
             return size
     return 0
@@ -202,14 +204,14 @@ def split_title_words(words: Sequence[str]) -> int:
     i = 0
     while i < len(words) - 1:
         size = title_length_at(words, i)
-        if not size and fold(words[i]).rstrip(".") in PERSONAL_HONORIFICS:
+        if not size and simple_fold(words[i]).rstrip(".") in PERSONAL_HONORIFICS:
             size = 1
         if size and i + size < len(words):
             name_start = i + size
             i += size
             continue
         i += 1
-    while name_start < len(words) and fold(words[name_start]) in {"and", "&", ",", "of"}:
+    while name_start < len(words) and simple_fold(words[name_start]) in {"and", "&", ",", "of"}:
         name_start += 1
     return name_start if name_start < len(words) else 0
 
@@ -236,11 +238,11 @@ def normalize_title(text: str) -> str:
     words = [w.rstrip(".,") for w in words if w.rstrip(".,")]
     while words and _is_status_word(words[0]):
         words = words[1:]
-    if words and "-" in words[0] and fold(words[0].split("-", 1)[0]) in STATUS_MODIFIERS:
+    if words and "-" in words[0] and simple_fold(words[0].split("-", 1)[0]) in STATUS_MODIFIERS:
         words[0] = words[0].split("-", 1)[1]
-    phrase = " ".join(fold(w) for w in words)
+    phrase = " ".join(simple_fold(w) for w in words)
     for size in range(len(words), 0, -1):
-        tail = " ".join(fold(w) for w in words[-size:])
+        tail = " ".join(simple_fold(w) for w in words[-size:])
         canonical = TITLE_PHRASES.get(tail) or (TITLE_WORDS.get(tail) if size == 1 else None)
         if canonical and size == len(words):
             return canonical
@@ -251,7 +253,7 @@ def normalize_title(text: str) -> str:
 
 
 def _is_status_word(word: str) -> bool:
-    return fold(word).rstrip("-") in STATUS_MODIFIERS
+    return simple_fold(word).rstrip("-") in STATUS_MODIFIERS
 
 
 _CAMEL_ACRONYM = re.compile(r"[a-z][A-Z]{2,}")
@@ -278,7 +280,7 @@ def is_plausible_name(text: str, label: str) -> bool:
     text = text.strip()
     if not text or not _HAS_LETTER.search(text) or "\n" in text:
         return False
-    folded = fold(text)
+    folded = simple_fold(text)
     tokens = folded.split()
     if folded in GENERIC_TERMS or folded in TITLE_WORDS or folded in TITLE_PHRASES:
         return False

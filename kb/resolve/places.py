@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from kb.resolve.names import fold
+from kb.resolve.names import simple_fold
 
 # Adjectives whose country does not start like them; the rest match by prefix.
 IRREGULAR_DEMONYMS: dict[str, tuple[str, ...]] = {
@@ -29,13 +29,13 @@ def place_for_demonym(adjective: str, places: Iterable[str]) -> str | None:
 @lru_cache(maxsize=4096)
 def _place_for_demonym(adjective: str, places: tuple[str, ...]) -> str | None:
     """(An article asks about the same adjective and places many times.)"""
-    word = fold(adjective)
+    word = simple_fold(adjective)
     irregular = IRREGULAR_DEMONYMS.get(word)
     if irregular:
-        return next((p for p in places if fold(p) in irregular), None)
+        return next((p for p in places if simple_fold(p) in irregular), None)
     best, best_len = None, MIN_SHARED_PREFIX - 1
     for place in places:
-        folded = fold(place)
+        folded = simple_fold(place)
         for part in [folded, *folded.split()]:
             # A part that does not start with the word's first best_len + 1 letters
             # shares fewer: skip it without counting.
@@ -50,7 +50,7 @@ def _place_for_demonym(adjective: str, places: tuple[str, ...]) -> str | None:
 
 def is_demonym_like(word: str) -> bool:
     """ "German", "Cypriot"-style adjectives NER sometimes labels GPE (one word only)."""
-    folded = fold(word)
+    folded = simple_fold(word)
     if folded in IRREGULAR_DEMONYMS:
         return True
     return " " not in folded and len(folded) > 4 and folded.endswith(DEMONYM_ENDINGS)

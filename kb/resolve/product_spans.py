@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from spacy.matcher import Matcher
 
 from kb.doctable import doc_table
-from kb.resolve.names import MONTHS_AND_DAYS, fold
+from kb.resolve.names import MONTHS_AND_DAYS, simple_fold
 from kb.resolve.spans import is_possessive, tokens_at
 from kb.resolve.titles import PERSONAL_HONORIFICS, TITLE_WORDS
 
@@ -244,7 +244,7 @@ def _word_roles(word: str) -> int:
         roles |= _MODEL_WORD
     if word in DEVICE_WORDS:
         roles |= _DEVICE
-    if fold(word).rstrip(".") in NOT_BRANDS:
+    if simple_fold(word).rstrip(".") in NOT_BRANDS:
         roles |= _NOT_BRAND
     if NOT_MODEL_CODE.match(word):
         roles |= _NOT_CODE
@@ -276,7 +276,7 @@ def _accept(
     if not _fits_context(doc, end):
         return None
     brand = doc[start:model]
-    if any(fold(t.text).rstrip(".") in NOT_BRANDS for t in brand):
+    if any(simple_fold(t.text).rstrip(".") in NOT_BRANDS for t in brand):
         return None
     if rule != "MODEL_LETTER" and any(_is_place_or_person(t, org_tokens) for t in brand):
         return None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
-from kb.resolve.names import core_tokens, fold, is_person_shaped
+from kb.resolve.names import core_tokens, is_person_shaped, simple_fold
 from kb.resolve.spans import tokens_spelled
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def repeated_names(
     words = doc_table(doc).words
     for i in tokens_spelled(doc, text, spelled):
         word = words[i]
-        if i < after or i in taken or fold(word) not in first_words:
+        if i < after or i in taken or simple_fold(word) not in first_words:
             continue
         if not word[:1].isupper():
             continue
@@ -57,7 +57,7 @@ def repeated_names(
 def _known_names(cands: list[Candidate]) -> dict[tuple[str, ...], str]:
     known: dict[tuple[str, ...], str] = {}
     for cand in cands:
-        words = tuple(fold(w) for w in cand.text.split())
+        words = tuple(simple_fold(w) for w in cand.text.split())
         if cand.label not in _REPEATED_LABELS or not words:
             continue
         if cand.label == "PERSON":
@@ -78,7 +78,7 @@ def _longest_known(
     limit = min(len(doc), start + MAX_NAME_WORDS)
     # A name ends before the first token taken by another name.
     limit = next((i for i in range(start, limit) if i in taken), limit)
-    folded = tuple(fold(word) for word in doc_table(doc).words[start:limit])
+    folded = tuple(simple_fold(word) for word in doc_table(doc).words[start:limit])
     for end in range(limit, start, -1):
         label = known.get(folded[: end - start])
         if label is not None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from kb.doctable import doc_table
 from kb.resolve.linking import Candidate
-from kb.resolve.names import clean_surface, fold, is_plausible_name
+from kb.resolve.names import clean_surface, is_plausible_name, simple_fold
 from kb.resolve.titles import PERSONAL_HONORIFICS
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def _split(
         group = title_at.get(name_start - 1)
         prefix_end = group.start if group else name_start
         prefix = make_candidate(doc, start, prefix_end, OWNER, source="title_prefix")
-        if prefix and fold(prefix.text).rstrip(".") not in PERSONAL_HONORIFICS:
+        if prefix and simple_fold(prefix.text).rstrip(".") not in PERSONAL_HONORIFICS:
             out.append(prefix)
         label = "PERSON"
     cand = make_candidate(doc, name_start, end, label)
@@ -185,7 +185,7 @@ def _name_start_after_title(
         group = title_at.get(i)
         if group is not None and group.end < end:
             name_start = max(name_start, group.end)
-        elif i == name_start and fold(words[i]).rstrip(".") in PERSONAL_HONORIFICS:
+        elif i == name_start and simple_fold(words[i]).rstrip(".") in PERSONAL_HONORIFICS:
             name_start = i + 1
     if name_start == start:
         return start
@@ -207,7 +207,7 @@ def looks_like_person(doc: Doc, start: int, end: int) -> bool:
     return (
         2 <= len(words) <= 3
         and all(t.is_alpha and t.text[:1].isupper() and not t.is_upper for t in words)
-        and not any(fold(t.text) in ORG_HEAD_WORDS for t in words)
+        and not any(simple_fold(t.text) in ORG_HEAD_WORDS for t in words)
     )
 
 

@@ -14,7 +14,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
 from kb.doctable import doc_table
-from kb.resolve.names import fold, normalize_title
+from kb.resolve.names import normalize_title, simple_fold
 from kb.resolve.titles import (
     FORMER_MODIFIERS,
     PORTFOLIO_TITLES,
@@ -123,7 +123,7 @@ def _build_group(
         titles.append(normalize_title(table.span_text(words_start, span.end)))
     status, start = _status_before(doc, start)
     words = table.words
-    if any(fold(words[i]) in FORMER_MODIFIERS for i in range(start, members[-1].end)):
+    if any(simple_fold(words[i]) in FORMER_MODIFIERS for i in range(start, members[-1].end)):
         status = "former"
     return TitleGroup(start=start, end=members[-1].end, titles=tuple(titles), status=status)
 
@@ -132,14 +132,14 @@ def _extend_left(doc: Doc, span: Span, name_tokens: set[int] | frozenset[int], f
     """Include rank words ("deputy") and, for ministers and the like, their portfolio."""
     words = doc_table(doc).words
     start = span.start
-    head = fold(words[span.end - 1])
+    head = simple_fold(words[span.end - 1])
     portfolio = head in PORTFOLIO_TITLES
     tagged_ok = head in PORTFOLIO_TITLES
     taken = 0
     while start - 1 >= floor:
         text = words[start - 1]
-        word = fold(text)
-        if text == "-" and start - 2 >= floor and fold(words[start - 2]) in RANK_MODIFIERS:
+        word = simple_fold(text)
+        if text == "-" and start - 2 >= floor and simple_fold(words[start - 2]) in RANK_MODIFIERS:
             start -= 2
             continue
         if word in RANK_MODIFIERS:
@@ -166,7 +166,7 @@ def _portfolio_shape(tok: Token, capitalized_ok: bool) -> bool:
     """ "police chief" (lowercase); "Finance Minister" (a known portfolio, capitalized)."""
     if tok.is_lower:
         return tok.pos_ in {"NOUN", "ADJ"}
-    return capitalized_ok and fold(tok.text) in PORTFOLIO_WORDS
+    return capitalized_ok and simple_fold(tok.text) in PORTFOLIO_WORDS
 
 
 def _is_tagged_portfolio(doc: Doc, tok: Token) -> bool:
@@ -184,11 +184,11 @@ def _status_before(doc: Doc, start: int) -> tuple[str, int]:
     status = "current"
     while start > 0:
         text = words[start - 1]
-        if text == "-" and start > 1 and fold(words[start - 2]) in STATUS_MODIFIERS:
-            word = fold(words[start - 2])
+        if text == "-" and start > 1 and simple_fold(words[start - 2]) in STATUS_MODIFIERS:
+            word = simple_fold(words[start - 2])
             start -= 2
-        elif fold(text) in STATUS_MODIFIERS and doc[start - 1].pos_ not in {"DET", "PRON"}:
-            word = fold(text)
+        elif simple_fold(text) in STATUS_MODIFIERS and doc[start - 1].pos_ not in {"DET", "PRON"}:
+            word = simple_fold(text)
             start -= 1
         else:
             break

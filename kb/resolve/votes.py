@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from kb.resolve.names import clean_surface, core_tokens, fold
+from kb.resolve.names import clean_surface, core_tokens, simple_fold
 
 # Tie-break order: the label that is more often right when NER hesitates.
 LABEL_PRIORITY: tuple[str, ...] = (
@@ -79,12 +79,12 @@ def _best_name(alias_counts: Mapping[str, int]) -> str:
         raise ValueError("best_name needs at least one non-empty alias")
     by_fold: dict[str, int] = {}
     for name, count in totals.items():
-        by_fold[fold(name)] = by_fold.get(fold(name), 0) + count
+        by_fold[simple_fold(name)] = by_fold.get(simple_fold(name), 0) + count
 
     def score(name: str) -> tuple[int, int, int, int, int, str]:
         return (
             -len(core_tokens(name)),
-            -by_fold[fold(name)],
+            -by_fold[simple_fold(name)],
             int(name.isupper() and len(name) > 4),
             -totals[name],
             len(name),
