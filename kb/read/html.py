@@ -15,6 +15,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 from trafilatura.settings import Document
+from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 
 from kb.clean.dates import parse_date
 from kb.errors import InputError
@@ -27,6 +28,33 @@ _BLOCKS = (
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "pre", "section", "article", "header", "footer", "table", "ul", "ol",
 )  # fmt: skip
+
+
+# trafilatura's own parser settings, plus huge_tree: libxml2 otherwise drops everything
+# nested deeper than 256 elements, and pages with unclosed tags nest that deep.
+_PAGE_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=True,
+)
+
+
+def page_tree(data: bytes) -> lxml.html.HtmlElement | None:
+    """The page parsed as `trafilatura.load_html` parses it (its charset detection and
+    repairs; None for what it rejects as not HTML), without the depth limit."""
+    text = decode_file(data)
+    beginning = text[:50].lower()
+    text = repair_faulty_html(text, beginning)
+    try:
+        tree = lxml.html.fromstring(text.encode("utf-8", "surrogatepass"), parser=_PAGE_PARSER)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    if tree is None or (is_dubious_html(beginning) and len(tree) < 2):
+        return None
+    return tree
 
 
 def visible_text(data: bytes) -> str:
@@ -50,8 +78,12 @@ def read_html(path: str, data: bytes) -> Iterator[RawDocument | InputError]:
     if guess_encoding(data[:SAMPLE_BYTES]) is None:
         yield InputError(path, "binary file")
         return
-    # Bytes, not text: trafilatura honours the page's own charset declaration.
-    found = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
+    tree = page_tree(data)
+    found = (
+        trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
+        if tree is not None
+        else None
+    )
     extracted = found if isinstance(found, Document) else None
     # trafilatura puts one paragraph per line; a blank line marks paragraphs for cleaning.
     text = extracted.text.replace("\n", "\n\n") if extracted and extracted.text else ""

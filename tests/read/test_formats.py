@@ -100,6 +100,23 @@ def test_html_in_a_legacy_charset_is_decoded(tmp_path: Path) -> None:
     assert "annoncé la fermeture du pont jusqu’à l’été" in doc.text
 
 
+@pytest.mark.parametrize("depth", [10, 300, 2000])
+def test_html_nested_deeper_than_libxml2_allows_keeps_all_text(tmp_path: Path, depth: int) -> None:
+    """Unclosed tags nest pages deeper than libxml2's default limit of 256 elements; the
+    text inside and after such a block must not be lost."""
+    top = "<p>Harbour cranes stood idle on Monday as dock workers walked out over pay.</p>"
+    deep = "<p>Union leaders met the port authority late in the evening to talk terms.</p>"
+    after = "<p>Talks resume on Thursday, a spokeswoman for the port said in a statement.</p>"
+    nested = "<div>" * depth + deep + "</div>" * depth
+    page = f"<html><head><title>Dock strike</title></head><body><article>{top}{nested}{after}"
+    path = tmp_path / "deep.html"
+    path.write_text(page + "</article></body></html>", encoding="utf-8")
+    (doc,) = _documents(path)
+    for paragraph in (top, deep, after):
+        assert paragraph[3:-4] in doc.text
+    assert doc.title == "Dock strike"
+
+
 def test_json_object_is_one_document_with_metadata(tmp_path: Path) -> None:
     path = tmp_path / "one.json"
     record = {
