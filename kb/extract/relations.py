@@ -613,14 +613,32 @@ def attached_date(anchors: Sequence[Token], published_on: dt.date | None) -> dt.
         return None
     sentence = anchors[0].sent
     anchor_ids = {t.i for t in anchors}
-    for ent in sentence.ents:
-        if ent.label_ != "DATE":
-            continue
+    for ent in dates_in(sentence):
         if _attaches_to(ent.root, anchor_ids):
             found = resolve_date_text(ent.text, published_on)
             if found is not None:
                 return found
     return None
+
+
+def dates_in(sentence: Span) -> Iterator[Span]:
+    """The DATE entities of `sentence` as `sentence.ents` lists them (those wholly inside
+    it, up to one that runs past its end), read off its own tokens: `Span.ents` walks
+    every entity of the Doc, which made long texts quadratic."""
+    doc = sentence.doc
+    i, end = sentence.start, sentence.end
+    while i < end:
+        if doc[i].ent_iob_ != "B":
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and doc[j].ent_iob_ == "I":
+            j += 1
+        if j > end:
+            return
+        if doc[i].ent_type_ == "DATE":
+            yield doc[i:j]
+        i = j
 
 
 def _attaches_to(token: Token, anchor_ids: set[int]) -> bool:

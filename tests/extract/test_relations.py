@@ -187,3 +187,25 @@ def test_relation_keeps_its_date_and_evidence(parse: Parse) -> None:
         "Bayer filed a lawsuit against BASF on Monday."
     )
     assert (fact.extractor, fact.confidence) == ("relations.dep_file_suit", 0.8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, Acme said it met Orbit on May 2, 2024 and again last week.",
+        "The deal closed in March. Talks began two years ago in Berlin on a Friday.",
+        "No dates at all in this sentence about Acme and Orbit.",
+        "Shares rose 5% on Tuesday, 12 March 2024, after the second quarter of 2023.",
+    ],
+)
+def test_dates_in_lists_what_span_ents_lists(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    """`dates_in` reads a span's own tokens; it must agree with `Span.ents` on any span,
+    sentence-aligned or not (an entity running past the span's end stops the list)."""
+    from kb.extract.relations import dates_in
+
+    doc = nlp(text)
+    spans = list(doc.sents) + [doc[i:j] for i in range(len(doc)) for j in range(i, len(doc) + 1)]
+    assert any(e.label_ == "DATE" for e in doc.ents) or "No dates" in text
+    for span in spans:
+        expected = [(e.start, e.end) for e in span.ents if e.label_ == "DATE"]
+        assert [(e.start, e.end) for e in dates_in(span)] == expected
