@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from contextlib import ExitStack
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -74,3 +75,47 @@ def load_pipeline(name: str | None = None) -> Language:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     return nlp
+
+
+# About 200k words: strings of one zone stay a few MB, and entering a zone is paid rarely.
+ZONE_WORDS = 200_000
+
+
+class MemoryZones:
+    """spaCy memory zones that each span many batches, renewed every `words` words.
+
+    A zone frees the strings and lexemes its texts added when it closes, so memory stays
+    flat on any corpus; but every word new to the vocabulary is made again in each zone
+    (its lexical attributes computed in Python), which costs the tokenizer about half its
+    time again when a zone holds only one batch of short articles. Callers use the Docs
+    of a batch before calling `spent`, which may close the zone they live in."""
+
+    def __init__(self, nlp: Language, words: int = ZONE_WORDS) -> None:
+        self._nlp = nlp
+        self._limit = words
+        self._words = 0
+        self._zone: ExitStack | None = None
+
+    def enter(self) -> None:
+        """Be inside a zone (a new one if none is open)."""
+        if self._zone is None:
+            self._zone = ExitStack()
+            self._zone.enter_context(self._nlp.memory_zone())
+            self._words = 0
+
+    def spent(self, words: int) -> None:
+        """`words` more were parsed, and their Docs are no longer used."""
+        self._words += words
+        if self._words >= self._limit:
+            self.close()
+
+    def close(self) -> None:
+        if self._zone is not None:
+            zone, self._zone = self._zone, None
+            zone.close()
+
+    def __enter__(self) -> MemoryZones:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from sqlalchemy import Engine
 
+    from kb.nlp import MemoryZones
+
 # Bump when extraction rules change: stored articles from an older version are re-extracted.
 EXTRACTOR_VERSION = "2026.11.1"
 LOOKUP_BATCH = 64
@@ -129,9 +131,16 @@ def _merge(parts: Sequence[ArticleAnalysis]) -> ArticleAnalysis:
 
 
 def analyze_articles(
-    nlp: Language, articles: Sequence[Article]
+    nlp: Language, articles: Sequence[Article], zones: MemoryZones | None = None
 ) -> list[ArticleAnalysis | Exception]:
-    """Parse and extract a batch; a failure in one article does not stop the others."""
+    """Parse and extract a batch; a failure in one article does not stop the others.
+
+    The Docs live in a memory zone of `zones` (one of their own without it)."""
+    if zones is None:
+        from kb.nlp import MemoryZones
+
+        with MemoryZones(nlp) as own:
+            return analyze_articles(nlp, articles, own)
     chunks = [
         (text, (index, offset, text))
         for index, article in enumerate(articles)
@@ -139,15 +148,16 @@ def analyze_articles(
     ]
     parts: list[list[ArticleAnalysis]] = [[] for _ in articles]
     failures: dict[int, Exception] = {}
-    with nlp.memory_zone():
-        for doc, (index, offset, text) in nlp.pipe(chunks, as_tuples=True, batch_size=NLP_BATCH):
-            if index in failures:
-                continue
-            try:
-                analysis = analyze_doc(doc, articles[index].published_on, text)
-                parts[index].append(_shifted(analysis, offset))
-            except Exception as exc:  # an extractor bug must not lose the rest of the run
-                failures[index] = exc
+    zones.enter()
+    for doc, (index, offset, text) in nlp.pipe(chunks, as_tuples=True, batch_size=NLP_BATCH):
+        if index in failures:
+            continue
+        try:
+            analysis = analyze_doc(doc, articles[index].published_on, text)
+            parts[index].append(_shifted(analysis, offset))
+        except Exception as exc:  # an extractor bug must not lose the rest of the run
+            failures[index] = exc
+    zones.spent(sum(word_count(text) for text, _ in chunks))
     return [failures.get(i) or _merge(p) for i, p in enumerate(parts)]
 
 
@@ -218,14 +228,18 @@ def store_batch(
 # what it extracts itself (the store is safe for concurrent writers), so only paths of
 # text go out and a few counts come back.
 _worker_nlp: Language | None = None
+_worker_zones: MemoryZones | None = None  # open between batches: see MemoryZones
 _worker_failure: str | None = None
 _worker_engines: dict[str, Engine] = {}
 
 
 def _init_worker(model: str | None, ready: Any) -> None:
-    global _worker_nlp, _worker_failure
+    global _worker_nlp, _worker_zones, _worker_failure
     try:
+        from kb.nlp import MemoryZones
+
         _worker_nlp = prepared_pipeline(model)
+        _worker_zones = MemoryZones(_worker_nlp)
     except Exception as exc:  # reported once by the parent instead of a respawn loop
         _worker_failure = str(exc) or type(exc).__name__
     ready.put(_worker_failure)
@@ -237,7 +251,8 @@ def _ingest_in_worker(url: str, force: bool, batch: list[Article]) -> list[Store
     engine = _worker_engines.get(url)
     if engine is None:
         engine = _worker_engines[url] = open_store(url, upgrade=False)
-    return store_batch(engine, batch, analyze_articles(_worker_nlp, batch), force)
+    analyses = analyze_articles(_worker_nlp, batch, _worker_zones)
+    return store_batch(engine, batch, analyses, force)
 
 
 class WorkerPool:
@@ -359,9 +374,13 @@ def ingest(
     articles = iter_articles(paths, text_column=text_column, stdin=stdin, on_error=report)
     batches = _batched(_pending(engine, articles, force, summary, on_article), NLP_BATCH)
     if pool is None:
+        from kb.nlp import MemoryZones
+
         nlp = prepared_pipeline(model)
-        for batch in batches:
-            tally(batch, store_batch(engine, batch, analyze_articles(nlp, batch), force))
+        with MemoryZones(nlp) as zones:
+            for batch in batches:
+                analyses = analyze_articles(nlp, batch, zones)
+                tally(batch, store_batch(engine, batch, analyses, force))
     else:
         pool.wait_ready()
         in_flight: deque[tuple[list[Article], AsyncResult[list[Stored]]]] = deque()
