@@ -6,9 +6,9 @@ Targets (SPEC "Performance"):
   `kb export` >= 200k rows/s with flat memory (peak RSS at 1 M rows vs 1/10 of them).
 
 The store is made here, fast: invented names, articles built from one sentence per fact
-(so evidence offsets are real), bulk inserts (executemany on SQLite, COPY on
-PostgreSQL) into a schema made by the migrations (indexes included). Popularity is
-skewed (weight 1/(rank+50)), so the busiest person has a few thousand meetings.
+(so evidence offsets and stored sentences are real), bulk inserts (executemany on SQLite,
+COPY on PostgreSQL) into a schema made by the migrations (indexes included). Popularity
+is skewed (weight 1/(rank+50)), so the busiest person has a few thousand meetings.
 
     python scripts/bench_query.py                              # small smoke run
     python scripts/bench_query.py --facts 1000000 --entities 100000
@@ -241,7 +241,7 @@ class Synthetic:
                             else None,
                             place if relation == "met" else None,
                             happened, "asserted", "bench", round(0.5 + rng.random() / 2, 3),
-                            sent_start, sent_end, sent_start, sent_end,
+                            sent_start, sent_end, sent_start, sent_end, sentence,
                         )
                     )  # fmt: skip
                 extra = self.pick(rng, "ORG", self.extra_mentions_per_article // 2)
@@ -265,7 +265,7 @@ class Synthetic:
                             "USD" if metric in ("revenue", "net profit") else None,
                             f"{published.year}-Q{(published.month - 1) // 3 + 1}", "exact",
                             None, None, raw, None, "bench", 0.8,
-                            at, at + len(raw), sent_start, sent_end,
+                            at, at + len(raw), sent_start, sent_end, sentence,
                         )
                     )  # fmt: skip
                 article_text = body.text()
@@ -275,6 +275,7 @@ class Synthetic:
                         (
                             mention_id, article_id, entity_id, article_text[begin:end],
                             self.names[entity_id][1], begin, end, sent_start, sent_end,
+                            article_text[sent_start:sent_end],
                         )
                     )  # fmt: skip
                 title = body.sentences[0][:70] if body.sentences else "Untitled"
@@ -323,12 +324,13 @@ COLUMNS = {
     "articles": "id, content_hash, source_hash, source_key, path, item, url, title, source, "
     "published_on, text, word_count, extractor_version",
     "mentions": "id, article_id, entity_id, text, label, start_char, end_char, sent_start, "
-    "sent_end",
+    "sent_end, sentence",
     "facts": "id, article_id, relation, subject_id, object_id, title, status, place, "
-    "happened_on, modality, extractor, confidence, start_char, end_char, sent_start, sent_end",
+    "happened_on, modality, extractor, confidence, start_char, end_char, sent_start, sent_end, "
+    "sentence",
     "figures": "id, article_id, entity_id, metric, value, value_high, unit, currency, period, "
     "qualifier, change_pct, change_basis, raw_text, as_of, extractor, confidence, "
-    "start_char, end_char, sent_start, sent_end",
+    "start_char, end_char, sent_start, sent_end, sentence",
     "entity_aliases": "entity_id, alias, key, seen",
     "entity_labels": "entity_id, label, seen",
 }

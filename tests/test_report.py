@@ -125,6 +125,36 @@ def test_safe_csv_rows_agrees_with_safe_cell_on_any_rows(rows: list[tuple[Any, .
     assert csv_text(list(safe_csv_rows(rows))) == cell_by_cell(rows)
 
 
+QUOTING_CELLS = st.one_of(
+    CELLS,
+    st.text(alphabet=' ,"\r\n\0\tab=-', max_size=5),
+    st.sampled_from([" lead", "trail ", 'a "quote"', "a,b", "two\nlines", "cr\r", "\0"]),
+)
+
+
+@given(st.integers(1, 5).flatmap(lambda n: st.lists(st.tuples(*[QUOTING_CELLS] * n), max_size=12)))
+def test_csv_text_is_what_the_csv_module_writes_cell_by_cell(rows: list[tuple[Any, ...]]) -> None:
+    assert report.csv_text(rows) == cell_by_cell(rows)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param([(1, "Comma, here", None, 0.5), (2, "plain", "x", None)], id="quoted text"),
+        pytest.param([(None, None), (None, None)], id="only None"),
+        pytest.param([(-2, "-2"), (3, "=1")], id="numbers stay, formulas are guarded"),
+        pytest.param([(None, 1.5), (2, None)], id="numbers and None"),
+        pytest.param([("",), ("a",)], id="one column"),
+        pytest.param([(1, "=a"), (2,)], id="rows of different lengths"),
+        pytest.param([(dt.date(2025, 7, 29), "a")], id="a date"),
+        pytest.param([], id="no rows"),
+        pytest.param([()], id="no columns"),
+    ],
+)
+def test_csv_text_cases(rows: list[Any]) -> None:
+    assert report.csv_text(rows) == cell_by_cell(rows)
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
 def test_batches_write_what_rows_write(fmt: str) -> None:
     by_rows, by_batches = io.StringIO(newline=""), io.StringIO(newline="")

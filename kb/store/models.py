@@ -45,12 +45,15 @@ def _article_fk() -> Mapped[int]:
 
 
 class EvidenceColumns:
-    """Provenance every fact carries: offsets of the span and of its sentence in articles.text."""
+    """Provenance every fact carries: offsets of the span and of its sentence in articles.text,
+    and that sentence's text, stored so the views need not cut it from the article per row
+    (NULL only for rows written without it; the views then cut it)."""
 
     start_char: Mapped[offset]
     end_char: Mapped[offset]
     sent_start: Mapped[offset]
     sent_end: Mapped[offset]
+    sentence: Mapped[opt_text]
 
 
 class Article(Base):
@@ -119,9 +122,12 @@ class Mention(EvidenceColumns, Base):
     )
 
     id: Mapped[int_pk]
-    article_id: Mapped[int] = _article_fk()
+    # No single-column indexes: the two above lead with each of these columns.
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    )
     entity_id: Mapped[int] = mapped_column(
-        ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, index=True
+        ForeignKey("entities.id", ondelete="CASCADE"), nullable=False
     )
     text: Mapped[str] = mapped_column(Text, nullable=False)
     label: Mapped[str] = mapped_column(String(16), nullable=False)

@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -95,6 +105,23 @@ class _Statements:
     rename_entity: Any
 
 
+def _insert_with_sentence(table: Any) -> Any:
+    """INSERT that also stores the evidence sentence, cut from the article's stored text by
+    the database (the rows carry _sentence_params): the views read it from the row."""
+    sentence = (
+        select(
+            func.substr(
+                ArticleRow.text,
+                bindparam("sentence_from", type_=Integer),
+                bindparam("sentence_length", type_=Integer),
+            )
+        )
+        .where(ArticleRow.id == bindparam("sentence_article", type_=Integer))
+        .scalar_subquery()
+    )
+    return insert(table).values(sentence=sentence)
+
+
 @cache
 def _statements(dialect_name: str) -> _Statements:
     dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
@@ -109,9 +136,9 @@ def _statements(dialect_name: str) -> _Statements:
         .with_for_update(),
         count_labels=_counter_upsert(dialect, EntityLabel, ["entity_id", "label"]),
         count_aliases=_counter_upsert(dialect, EntityAlias, ["entity_id", "alias"]),
-        add_mentions=insert(Mention),
-        add_facts=insert(Fact),
-        add_figures=insert(Figure),
+        add_mentions=_insert_with_sentence(Mention),
+        add_facts=_insert_with_sentence(Fact),
+        add_figures=_insert_with_sentence(Figure),
         label_counts=select(EntityLabel.entity_id, EntityLabel.label, EntityLabel.seen).where(
             EntityLabel.entity_id.in_(ids)
         ),
@@ -305,6 +332,15 @@ def _evidence(ev: Evidence) -> dict[str, int]:
     }
 
 
+def _sentence_params(article_id: int, ev: Evidence) -> dict[str, int]:
+    """The parameters of _insert_with_sentence: where the sentence is in which article."""
+    return {
+        "sentence_article": article_id,
+        "sentence_from": ev.sent_start + 1,
+        "sentence_length": ev.sent_end - ev.sent_start,
+    }
+
+
 def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis) -> None:
     statements = _statements(conn.dialect.name)
     refs = _entity_refs(analysis)
@@ -338,6 +374,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
                     "text": m.text,
                     "label": m.label,
                     **_evidence(m.evidence),
+                    **_sentence_params(article_id, m.evidence),
                 }
                 for m in analysis.mentions
             ],
@@ -359,6 +396,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
                     "extractor": f.extractor,
                     "confidence": f.confidence,
                     **_evidence(f.evidence),
+                    **_sentence_params(article_id, f.evidence),
                 }
                 for f in analysis.facts
             ],
@@ -384,6 +422,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
                     "extractor": g.extractor,
                     "confidence": g.confidence,
                     **_evidence(g.evidence),
+                    **_sentence_params(article_id, g.evidence),
                 }
                 for g in analysis.figures
             ],

@@ -26,6 +26,9 @@ VIEWS = (
     "v_figures",
     "v_relations",
 )
+# Columns a later revision adds and fills from the rows the first one holds: not data a
+# downgrade keeps, checked by assert_sentences_stored instead.
+ADDED_COLUMNS = frozenset({"sentence"})
 TEXT = (
     "Anna Berg met Tom Ueda in Oslo. Anna Berg is chief executive of Nordwind. "
     "Nordwind makes the Aero 3. Nordwind revenue rose 8% to $1.2 billion in 2024."
@@ -182,7 +185,9 @@ def contents(engine: Engine) -> dict[str, Any]:
         for table in TABLES:
             result = conn.execute(text(f"SELECT * FROM {table}"))
             keep = [
-                c for c in result.keys() if c not in {"id", "ingested_at"} and not c.endswith("_id")
+                c
+                for c in result.keys()
+                if c not in {"id", "ingested_at", *ADDED_COLUMNS} and not c.endswith("_id")
             ]
             found[table] = sorted(tuple(str(row[c]) for c in keep) for row in result.mappings())
         for view in VIEWS:
@@ -224,6 +229,33 @@ def assert_views_answer(engine: Engine) -> None:
     assert len(rows(engine, "SELECT * FROM v_relations")) == 3
 
 
+def assert_sentences_stored(engine: Engine) -> None:
+    """Every mention, fact and figure holds its sentence (0004 fills the old rows)."""
+    first, second, third, fourth = (
+        "Anna Berg met Tom Ueda in Oslo.",
+        "Anna Berg is chief executive of Nordwind.",
+        "Nordwind makes the Aero 3.",
+        "Nordwind revenue rose 8% to $1.2 billion in 2024.",
+    )
+    assert sorted(rows(engine, "SELECT relation, sentence FROM facts")) == [
+        ("holds_role", second),
+        ("makes", third),
+        ("met", first),
+    ]
+    assert rows(engine, "SELECT raw_text, sentence FROM figures") == [("$1.2 billion", fourth)]
+    assert sorted(rows(engine, "SELECT text, sentence FROM mentions")) == sorted(
+        [
+            ("Anna Berg", first),
+            ("Tom Ueda", first),
+            ("Anna Berg", second),
+            ("Nordwind", second),
+            ("Nordwind", third),
+            ("Aero 3", third),
+            ("Nordwind", fourth),
+        ]
+    )
+
+
 def store_one_more(engine: Engine) -> None:
     """The writer still works on the upgraded store (ids, sequences, constraints)."""
     ref = EntityRef(key="nordwind", name="Nordwind", label="ORG")
@@ -237,6 +269,8 @@ def store_one_more(engine: Engine) -> None:
     article = Article(text=story, path="more.txt", origin="more.txt")
     analysis = ArticleAnalysis(mentions=(mention,))
     assert store_article(engine, article, analysis, extractor_version="test") == "new"
+    stored = "SELECT sentence FROM mentions WHERE text = 'Nordwind' AND sent_start = 0"
+    assert rows(engine, stored) == [(story,)]
 
 
 @pytest.mark.parametrize("start", revisions_base_to_head()[:-1])
@@ -252,6 +286,7 @@ def test_upgrade_from_an_earlier_revision_keeps_the_data(empty_url: str, start: 
         after = contents(engine)
         assert {table: after[table] for table in TABLES} == before
         assert_views_answer(engine)
+        assert_sentences_stored(engine)
         store_one_more(engine)
         assert rows(engine, "SELECT mention_count FROM v_entities WHERE name = 'Nordwind'") == [
             (4,)
@@ -280,6 +315,7 @@ def test_first_revision_filled_then_upgraded_then_latest_down_and_up(empty_url: 
         assert schema.current_revision(engine) == revisions[-1]
         assert contents(engine) == at_head
         assert_views_answer(engine)
+        assert_sentences_stored(engine)
     finally:
         engine.dispose()
 
@@ -300,5 +336,49 @@ def test_every_step_down_to_the_first_revision_keeps_the_data(empty_url: str) ->
             assert_views_answer(engine)
         schema.upgrade(engine, "head")
         assert contents(engine) == at_head
+    finally:
+        engine.dispose()
+
+
+def view_rows(engine: Engine) -> dict[str, list[tuple[str, ...]]]:
+    """Every column of every view row, ids included."""
+    with engine.connect() as conn:
+        return {
+            view: sorted(
+                tuple(str(value) for value in row)
+                for row in conn.execute(text(f"SELECT * FROM {view}"))
+            )
+            for view in VIEWS
+        }
+
+
+def test_stored_sentences_leave_every_view_answer_as_it_was(empty_url: str) -> None:
+    """0004 reads sentences from the rows and counts v_entities in a grouped join: every
+    view answers as under 0003, for an entity with no mentions too, and for rows whose
+    sentence is missing (cut from the article as before)."""
+    engine = make_engine(empty_url)
+    try:
+        schema.upgrade(engine, "0003")
+        with engine.begin() as conn:
+            fill_first_revision(conn)
+            only_in_facts = insert(conn, "entities", key="vega", name="Vega", type="ORG")
+            conn.execute(
+                text(
+                    "INSERT INTO facts (article_id, relation, subject_id, object_id, modality, "
+                    "extractor, confidence, start_char, end_char, sent_start, sent_end) "
+                    "SELECT article_id, 'partners_with', subject_id, :other, modality, "
+                    "extractor, 0.5, start_char, end_char, sent_start, sent_end "
+                    "FROM facts WHERE relation = 'makes'"
+                ),
+                {"other": only_in_facts},
+            )
+        before = view_rows(engine)
+        assert ("None", "None") in {(row[6], row[7]) for row in before["v_entities"]}
+        schema.upgrade(engine, "0004")
+        assert view_rows(engine) == before
+        with engine.begin() as conn:
+            for table in ("facts", "figures", "mentions"):
+                conn.execute(text(f"UPDATE {table} SET sentence = NULL"))
+        assert view_rows(engine) == before
     finally:
         engine.dispose()

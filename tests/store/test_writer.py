@@ -7,7 +7,15 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from kb.records import Article, ArticleAnalysis, EntityRef, Evidence, FactRecord, MentionRecord
+from kb.records import (
+    Article,
+    ArticleAnalysis,
+    EntityRef,
+    Evidence,
+    FactRecord,
+    FigureRecord,
+    MentionRecord,
+)
 from kb.store.writer import store_article
 
 ANNA = EntityRef(key="anna berg", name="Anna Berg", label="PERSON")
@@ -118,3 +126,66 @@ def test_majority_label_wins(engine) -> None:  # type: ignore[no-untyped-def]
         ).scalar_one()
     assert kind == "ORG"
     assert aliases == "Anna Berg"
+
+
+def test_mentions_facts_and_figures_store_their_sentence(engine) -> None:  # type: ignore[no-untyped-def]
+    story = "Ünïcödé 小米 news 🚀. Anna Berg met Tom Ueda in Oslo. Nordwind earned $5 million."
+    sentences = [
+        "Ünïcödé 小米 news 🚀.",
+        "Anna Berg met Tom Ueda in Oslo.",
+        "Nordwind earned $5 million.",
+    ]
+
+    def evidence(span: str) -> Evidence:
+        start = story.index(span)
+        sentence = next(s for s in sentences if span in s)
+        sent_start = story.index(sentence)
+        return Evidence(
+            start_char=start,
+            end_char=start + len(span),
+            sent_start=sent_start,
+            sent_end=sent_start + len(sentence),
+        )
+
+    stored = ArticleAnalysis(
+        mentions=(
+            MentionRecord(entity=ANNA, text="Anna Berg", label="PERSON", evidence=evidence("Anna")),
+            MentionRecord(entity=NORDWIND, text="Nordwind", label="ORG", evidence=evidence("Nord")),
+        ),
+        facts=(
+            FactRecord(
+                relation="met",
+                subject=ANNA,
+                object=TOM,
+                evidence=evidence("met"),
+                extractor="test",
+                confidence=0.9,
+            ),
+        ),
+        figures=(
+            FigureRecord(
+                entity=NORDWIND,
+                metric="revenue",
+                value=5e6,
+                raw_text="$5 million",
+                evidence=evidence("$5 million"),
+                extractor="test",
+                confidence=0.8,
+            ),
+        ),
+    )
+    store_article(engine, article(story), stored, extractor_version="1")
+    with engine.connect() as conn:
+        found = {
+            table: sorted(conn.execute(text(f"SELECT sentence FROM {table}")).scalars())
+            for table in ("mentions", "facts", "figures")
+        }
+        evidence_in_views = conn.execute(
+            text("SELECT evidence FROM v_relations UNION ALL SELECT evidence FROM v_figures")
+        ).scalars()
+        assert sorted(evidence_in_views) == [sentences[1], sentences[2]]
+    assert found == {
+        "mentions": [sentences[1], sentences[2]],
+        "facts": [sentences[1]],
+        "figures": [sentences[2]],
+    }
