@@ -19,12 +19,13 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import (
     Connection,
     Engine,
-    Integer,
     bindparam,
     delete,
     func,
     insert,
+    literal_column,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -99,27 +100,13 @@ class _Statements:
     add_mentions: Any
     add_facts: Any
     add_figures: Any
-    label_counts: Any
-    alias_counts: Any
+    entity_votes: Any
     entity_names: Any
     rename_entity: Any
 
 
-def _insert_with_sentence(table: Any) -> Any:
-    """INSERT that also stores the evidence sentence, cut from the article's stored text by
-    the database (the rows carry _sentence_params): the views read it from the row."""
-    sentence = (
-        select(
-            func.substr(
-                ArticleRow.text,
-                bindparam("sentence_from", type_=Integer),
-                bindparam("sentence_length", type_=Integer),
-            )
-        )
-        .where(ArticleRow.id == bindparam("sentence_article", type_=Integer))
-        .scalar_subquery()
-    )
-    return insert(table).values(sentence=sentence)
+_LABEL_VOTE: Any = literal_column("1")
+_ALIAS_VOTE: Any = literal_column("0")
 
 
 @cache
@@ -130,20 +117,23 @@ def _statements(dialect_name: str) -> _Statements:
         claim_article=dialect.insert(ArticleRow).on_conflict_do_nothing().returning(ArticleRow.id),
         create_entities=dialect.insert(Entity).on_conflict_do_nothing(),
         # Rows are locked in id order, so writers never wait on each other in a cycle.
-        lock_entities=select(Entity.key, Entity.id)
+        lock_entities=select(Entity.key, Entity.id, Entity.type, Entity.name)
         .where(Entity.key.in_(bindparam("keys", expanding=True)))
         .order_by(Entity.id)
         .with_for_update(),
         count_labels=_counter_upsert(dialect, EntityLabel, ["entity_id", "label"]),
         count_aliases=_counter_upsert(dialect, EntityAlias, ["entity_id", "alias"]),
-        add_mentions=_insert_with_sentence(Mention),
-        add_facts=_insert_with_sentence(Fact),
-        add_figures=_insert_with_sentence(Figure),
-        label_counts=select(EntityLabel.entity_id, EntityLabel.label, EntityLabel.seen).where(
-            EntityLabel.entity_id.in_(ids)
-        ),
-        alias_counts=select(EntityAlias.entity_id, EntityAlias.alias, EntityAlias.seen).where(
-            EntityAlias.entity_id.in_(ids)
+        add_mentions=insert(Mention),
+        add_facts=insert(Fact),
+        add_figures=insert(Figure),
+        # Both counters of the entities in one round trip: (entity, is_label, text, seen).
+        entity_votes=union_all(
+            select(EntityLabel.entity_id, _LABEL_VOTE, EntityLabel.label, EntityLabel.seen).where(
+                EntityLabel.entity_id.in_(ids)
+            ),
+            select(EntityAlias.entity_id, _ALIAS_VOTE, EntityAlias.alias, EntityAlias.seen).where(
+                EntityAlias.entity_id.in_(ids)
+            ),
         ),
         entity_names=select(Entity.id, Entity.type, Entity.name).where(Entity.id.in_(ids)),
         rename_entity=update(Entity)
@@ -260,7 +250,7 @@ def _store(
                 del values["source_hash"], values["source_key"], values["path"], values["item"]
             conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(**values))
             outcome = "updated"
-    _write_analysis(conn, article_id, analysis)
+    _write_analysis(conn, article_id, article.text, analysis)
     return outcome
 
 
@@ -310,17 +300,24 @@ def _entity_refs(analysis: ArticleAnalysis) -> dict[str, EntityRef]:
     return refs
 
 
-def upsert_entities(conn: Connection, refs: dict[str, EntityRef]) -> dict[str, int]:
-    """Entity ids by key, creating missing ones. Keys are inserted in sorted order."""
+EntityNames = dict[int, tuple[str, str]]  # entity id -> (type, name)
+
+
+def upsert_entities(
+    conn: Connection, refs: dict[str, EntityRef]
+) -> tuple[dict[str, int], EntityNames]:
+    """Entity ids by key, creating missing ones (keys are inserted in sorted order), and
+    the type and name each entity has now."""
     if not refs:
-        return {}
+        return {}, {}
     statements = _statements(conn.dialect.name)
     rows = [{"key": k, "name": refs[k].name, "type": refs[k].label} for k in sorted(refs)]
     conn.execute(statements.create_entities, rows)
     # Lock the rows: two articles touching one entity then re-vote its type and name one
-    # after the other, each seeing the other's committed counts.
+    # after the other, each seeing the other's committed counts (and names, read here).
     found = conn.execute(statements.lock_entities, {"keys": list(refs)}).all()
-    return {key: entity_id for key, entity_id in found}
+    ids = {key: entity_id for key, entity_id, _, _ in found}
+    return ids, {entity_id: (type_, name) for _, entity_id, type_, name in found}
 
 
 def _evidence(ev: Evidence) -> dict[str, int]:
@@ -332,19 +329,14 @@ def _evidence(ev: Evidence) -> dict[str, int]:
     }
 
 
-def _sentence_params(article_id: int, ev: Evidence) -> dict[str, int]:
-    """The parameters of _insert_with_sentence: where the sentence is in which article."""
-    return {
-        "sentence_article": article_id,
-        "sentence_from": ev.sent_start + 1,
-        "sentence_length": ev.sent_end - ev.sent_start,
-    }
-
-
-def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis) -> None:
+def _write_analysis(
+    conn: Connection, article_id: int, text: str, analysis: ArticleAnalysis
+) -> None:
+    """Write what was found in the article stored as `article_id` with `text` (which the
+    evidence offsets index: each row keeps its sentence, cut from it here)."""
     statements = _statements(conn.dialect.name)
     refs = _entity_refs(analysis)
-    ids = upsert_entities(conn, refs)
+    ids, names = upsert_entities(conn, refs)
     labels = Counter((ids[m.entity.key], m.label) for m in analysis.mentions)
     aliases = Counter((ids[m.entity.key], m.text) for m in analysis.mentions)
     # A fact's endpoints vote too, so an entity only named in facts still gets a type.
@@ -374,7 +366,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
                     "text": m.text,
                     "label": m.label,
                     **_evidence(m.evidence),
-                    **_sentence_params(article_id, m.evidence),
+                    "sentence": text[m.evidence.sent_start : m.evidence.sent_end],
                 }
                 for m in analysis.mentions
             ],
@@ -396,7 +388,7 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
                     "extractor": f.extractor,
                     "confidence": f.confidence,
                     **_evidence(f.evidence),
-                    **_sentence_params(article_id, f.evidence),
+                    "sentence": text[f.evidence.sent_start : f.evidence.sent_end],
                 }
                 for f in analysis.facts
             ],
@@ -422,33 +414,35 @@ def _write_analysis(conn: Connection, article_id: int, analysis: ArticleAnalysis
                     "extractor": g.extractor,
                     "confidence": g.confidence,
                     **_evidence(g.evidence),
-                    **_sentence_params(article_id, g.evidence),
+                    "sentence": text[g.evidence.sent_start : g.evidence.sent_end],
                 }
                 for g in analysis.figures
             ],
         )
-    _refresh_entities(conn, sorted(set(ids.values())))
+    _refresh_entities(conn, sorted(set(ids.values())), names)
 
 
-def _refresh_entities(conn: Connection, entity_ids: list[int]) -> None:
-    """Re-vote type and display name of the touched entities from their counters."""
+def _refresh_entities(
+    conn: Connection, entity_ids: list[int], current: EntityNames | None = None
+) -> None:
+    """Re-vote type and display name of the touched entities from their counters
+    (`current`: their type and name now, where the caller has read them)."""
     if not entity_ids:
         return
     from kb.resolve.votes import best_name, vote_label
 
     statements = _statements(conn.dialect.name)
-    label_rows = conn.execute(statements.label_counts, {"ids": entity_ids}).all()
-    alias_rows = conn.execute(statements.alias_counts, {"ids": entity_ids}).all()
     labels: dict[int, dict[str, int]] = {}
-    for entity_id, label, seen in label_rows:
-        labels.setdefault(entity_id, {})[label] = seen
     names: dict[int, dict[str, int]] = {}
-    for entity_id, alias, seen in alias_rows:
-        names.setdefault(entity_id, {})[alias] = seen
-    current = {
-        row.id: (row.type, row.name)
-        for row in conn.execute(statements.entity_names, {"ids": entity_ids})
-    }
+    for entity_id, is_label, text, seen in conn.execute(
+        statements.entity_votes, {"ids": entity_ids}
+    ):
+        (labels if is_label else names).setdefault(entity_id, {})[text] = seen
+    if current is None:
+        current = {
+            row.id: (row.type, row.name)
+            for row in conn.execute(statements.entity_names, {"ids": entity_ids})
+        }
     renames = []
     for entity_id in entity_ids:
         wanted = (
