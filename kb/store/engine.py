@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError
 from kb.errors import StoreError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_CHECKPOINT_PAGES = 10_000
 # A server that is unreachable or never answers is reported instead of waited for forever;
 # `?connect_timeout=N` in the URL overrides it.
 POSTGRES_CONNECT_TIMEOUT_S = 10
@@ -67,6 +68,10 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> N
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    # With synchronous=NORMAL only checkpoints wait for the disk; at SQLite's default of
+    # one every 1000 pages an ingest spent ~10% of its store time in them. Fewer, larger
+    # checkpoints also copy a page rewritten by many articles once (the WAL peaks ~40 MB).
+    cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
     cursor.close()
 
 

@@ -79,3 +79,19 @@ def test_a_read_engine_reads_and_never_writes(tmp_path: Path) -> None:
             conn.execute(text("INSERT INTO t VALUES (2)"))
     finally:
         engine.dispose()
+
+
+def test_a_write_engine_sets_its_pragmas(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    with engine.connect() as conn:
+        settings = {
+            pragma: conn.exec_driver_sql(f"PRAGMA {pragma}").scalar()
+            for pragma in ("journal_mode", "synchronous", "foreign_keys", "wal_autocheckpoint")
+        }
+    engine.dispose()
+    assert settings == {
+        "journal_mode": "wal",
+        "synchronous": 1,  # NORMAL
+        "foreign_keys": 1,
+        "wal_autocheckpoint": store_engine.SQLITE_CHECKPOINT_PAGES,
+    }
