@@ -65,9 +65,6 @@ class DocTable:
         self._per_items[key] = (tuple(items), value)
         return value
 
-    def is_of(self, doc: Doc) -> bool:
-        return self._doc() is doc and self.length == len(doc)
-
     @cached_property
     def words(self) -> list[str]:
         """Every token's text (`Token.text`)."""
@@ -119,7 +116,7 @@ def doc_table(doc: Doc) -> DocTable:
     global _last
     table = _last
     if table is not None and table._doc() is doc and table.length == len(doc):
-        return table  # (the test of `is_of`, inline: this is called very often)
+        return table  # the table of this very Doc, unchanged since (called very often)
     table = _last = DocTable(doc)
     return table
 

@@ -383,24 +383,26 @@ def ingest(
                 tally(batch, store_batch(engine, batch, analyses, force))
     else:
         pool.wait_ready()
-        in_flight: deque[tuple[list[Article], AsyncResult[list[Stored]]]] = deque()
+        in_flight: deque[tuple[list[Article], set[str], AsyncResult[list[Stored]]]] = deque()
+
+        def finish_oldest() -> None:
+            done, _, result = in_flight.popleft()
+            tally(done, result.get())
+
         for batch in batches:
             # Another version of an article still in flight (the same URL or path, new
             # content) waits for it: the last one read wins, as in one process.
             sources = {article.source_key for article in batch}
-            if any(sources.intersection(a.source_key for a in done) for done, _ in in_flight):
+            if any(not sources.isdisjoint(flying) for _, flying, _ in in_flight):
                 while in_flight:
-                    done, result = in_flight.popleft()
-                    tally(done, result.get())
-            in_flight.append((batch, pool.submit(url, force, batch)))
+                    finish_oldest()
+            in_flight.append((batch, sources, pool.submit(url, force, batch)))
             # Two batches per worker keep every worker busy, and reading stays ahead of
             # them by a bounded amount, so memory is flat on any corpus size.
             if len(in_flight) >= 2 * pool.workers:
-                done, result = in_flight.popleft()
-                tally(done, result.get())
+                finish_oldest()
         while in_flight:
-            done, result = in_flight.popleft()
-            tally(done, result.get())
+            finish_oldest()
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -418,8 +418,10 @@ def _candidate(match: AmountMatch, span: Span, text: str, mentions: _Mentions) -
     counted = (
         None if match.is_money or match.is_percent or match.is_measure else _counted_noun(span)
     )
-    if counted is not None and len(_counted_words(counted)) > MAX_UNIT_CHARS:
-        counted = None  # no noun is that long: junk (and more than the store's unit column)
+    counted_words = _counted_words(counted) if counted is not None else None
+    if counted_words is not None and len(counted_words) > MAX_UNIT_CHARS:
+        # No noun is that long: junk (and more than the store's unit column).
+        counted, counted_words = None, None
     if bare and counted is None and _is_date_or_time(span):
         return None
     if counted is not None:
@@ -449,8 +451,8 @@ def _candidate(match: AmountMatch, span: Span, text: str, mentions: _Mentions) -
             return None
     counted_end = _hyphenated(counted)[1] if counted is not None else 0
     unit = amount.unit
-    if unit is None and counted is not None:
-        unit = _counted_words(counted)
+    if unit is None:
+        unit = counted_words
     return _Candidate(
         match=match,
         span=span,

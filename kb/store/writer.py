@@ -320,12 +320,14 @@ def upsert_entities(
     return ids, {entity_id: (type_, name) for _, entity_id, type_, name in found}
 
 
-def _evidence(ev: Evidence) -> dict[str, int]:
+def _evidence(ev: Evidence, text: str) -> dict[str, int | str]:
+    """The evidence columns of a row: offsets into `text`, and the sentence they name."""
     return {
         "start_char": ev.start_char,
         "end_char": ev.end_char,
         "sent_start": ev.sent_start,
         "sent_end": ev.sent_end,
+        "sentence": text[ev.sent_start : ev.sent_end],
     }
 
 
@@ -365,8 +367,7 @@ def _write_analysis(
                     "entity_id": ids[m.entity.key],
                     "text": m.text,
                     "label": m.label,
-                    **_evidence(m.evidence),
-                    "sentence": text[m.evidence.sent_start : m.evidence.sent_end],
+                    **_evidence(m.evidence, text),
                 }
                 for m in analysis.mentions
             ],
@@ -387,8 +388,7 @@ def _write_analysis(
                     "modality": f.modality,
                     "extractor": f.extractor,
                     "confidence": f.confidence,
-                    **_evidence(f.evidence),
-                    "sentence": text[f.evidence.sent_start : f.evidence.sent_end],
+                    **_evidence(f.evidence, text),
                 }
                 for f in analysis.facts
             ],
@@ -413,8 +413,7 @@ def _write_analysis(
                     "as_of": g.as_of,
                     "extractor": g.extractor,
                     "confidence": g.confidence,
-                    **_evidence(g.evidence),
-                    "sentence": text[g.evidence.sent_start : g.evidence.sent_end],
+                    **_evidence(g.evidence, text),
                 }
                 for g in analysis.figures
             ],
