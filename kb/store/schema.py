@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import cache
 from pathlib import Path
 
@@ -9,7 +10,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from kb.errors import StoreError
 
@@ -77,13 +80,27 @@ def ensure_schema(engine: Engine) -> None:
             lock.commit()
 
 
+# SQLite: how often an upgrade that lost a race with another process is tried again.
+_SQLITE_UPGRADE_ATTEMPTS = 5
+
+
 def _upgrade_if_needed(engine: Engine) -> None:
-    current = current_revision(engine)
-    if current == head_revision():
-        return
-    if current is not None and current not in known_revisions():
-        raise StoreError(
-            f"database schema {current} is newer than this version of newskb understands; "
-            "upgrade newskb"
-        )
-    upgrade(engine)
+    for attempt in range(1, _SQLITE_UPGRADE_ATTEMPTS + 1):
+        current = current_revision(engine)
+        if current == head_revision():
+            return
+        if current is not None and current not in known_revisions():
+            raise StoreError(
+                f"database schema {current} is newer than this version of newskb "
+                "understands; upgrade newskb"
+            )
+        try:
+            upgrade(engine)
+            return
+        except (CommandError, OperationalError):
+            # Alembic commits each revision on SQLite, so another process upgrading the
+            # same new file can move the version between our read and our update (or
+            # hold the file for a moment): read it again and go on from there.
+            if engine.dialect.name == "postgresql" or attempt == _SQLITE_UPGRADE_ATTEMPTS:
+                raise
+            time.sleep(0.1 * attempt)

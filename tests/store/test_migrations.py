@@ -81,3 +81,28 @@ def test_ensure_schema_refuses_a_newer_database(engine) -> None:  # type: ignore
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
             "ffff_from_the_future"
         )
+
+
+def test_sqlite_upgrade_that_loses_a_race_reads_the_version_again(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Alembic commits each revision on SQLite: another process may move the version
+    between our read and our update. The upgrade then reads it again and goes on."""
+    from alembic.util import CommandError
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    real_upgrade = schema.upgrade
+    calls = []
+
+    def raced(target: object, revision: str = "head") -> None:
+        calls.append(revision)
+        if len(calls) == 1:  # "the other process" upgrades first, and ours fails
+            schema.command.upgrade(schema.alembic_config(engine), "0002")
+            raise CommandError("Online migration expected to match one row; 0 found")
+        real_upgrade(engine, revision)
+
+    monkeypatch.setattr(schema, "upgrade", raced)
+    schema.ensure_schema(engine)
+    assert len(calls) == 2
+    assert schema.current_revision(engine) == schema.head_revision()
+    engine.dispose()
