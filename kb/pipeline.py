@@ -34,7 +34,7 @@ from kb.records import (
 )
 from kb.store.engine import is_sqlite, sqlite_path
 from kb.store.open import describe_db_error, open_store
-from kb.store.writer import ArticleKeys, Outcome, lookup_states, store_article
+from kb.store.writer import ArticleKeys, Outcome, lookup_states, store_articles
 from kb.textnorm import word_count
 
 if TYPE_CHECKING:
@@ -199,18 +199,24 @@ def store_batch(
     analyses: Sequence[ArticleAnalysis | Exception],
     force: bool,
 ) -> list[Stored]:
-    """Store each analysed article in its own transaction; a refused one fails alone."""
+    """Store the analysed articles of a batch (see store_articles); one that failed
+    extraction or that the store refuses fails alone."""
+    ready = [
+        (article, analysis)
+        for article, analysis in zip(batch, analyses, strict=True)
+        if not isinstance(analysis, Exception)
+    ]
+    outcomes = iter(store_articles(engine, ready, extractor_version=EXTRACTOR_VERSION, force=force))
     results: list[Stored] = []
     for article, analysis in zip(batch, analyses, strict=True):
         if isinstance(analysis, Exception):
             results.append(Stored(None, f"{article.origin}: extraction failed: {analysis!r}"))
             continue
-        try:
-            outcome = store_article(
-                engine, article, analysis, extractor_version=EXTRACTOR_VERSION, force=force
+        outcome = next(outcomes)
+        if isinstance(outcome, DataError):  # a value this store refuses: lose this article
+            results.append(
+                Stored(None, f"{article.origin}: not stored: {describe_db_error(outcome)}")
             )
-        except DataError as exc:  # a value this store refuses: lose this article, not the run
-            results.append(Stored(None, f"{article.origin}: not stored: {describe_db_error(exc)}"))
             continue
         results.append(
             Stored(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 
 from kb.records import (
     Article,
@@ -16,7 +17,8 @@ from kb.records import (
     FigureRecord,
     MentionRecord,
 )
-from kb.store.writer import store_article
+from kb.store import writer
+from kb.store.writer import store_article, store_articles
 
 ANNA = EntityRef(key="anna berg", name="Anna Berg", label="PERSON")
 TOM = EntityRef(key="tom ueda", name="Tom Ueda", label="PERSON")
@@ -189,3 +191,54 @@ def test_mentions_facts_and_figures_store_their_sentence(engine) -> None:  # typ
         "facts": [sentences[1]],
         "figures": [sentences[2]],
     }
+
+
+def test_a_batch_stores_each_article_as_one_by_one_would(engine) -> None:  # type: ignore[no-untyped-def]
+    edited = TEXT.replace("went well", "went badly")
+    outcomes = store_articles(
+        engine,
+        [
+            (article(), analysis()),
+            (article(path="b.txt", text_=TEXT + " More."), analysis()),
+            (article(), analysis()),  # the same content again
+            (article(path="b.txt", text_=edited), analysis()),  # a new version of b.txt
+        ],
+        extractor_version="1",
+    )
+    assert outcomes == ["new", "new", "unchanged", "updated"]
+    assert count(engine, "articles") == 2
+    assert count(engine, "mentions") == 8
+    assert count(engine, "entities") == 3
+    with engine.connect() as conn:
+        texts = conn.execute(text("SELECT text FROM articles ORDER BY path")).scalars().all()
+        seen = conn.execute(
+            text("SELECT seen FROM entity_labels WHERE label = 'ORG'")
+        ).scalar_one()
+    assert texts == [TEXT, edited]
+    assert seen == 4  # the replaced version's votes were taken back
+
+
+def test_an_article_the_store_refuses_fails_alone_in_a_batch(engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    real_write = writer._write_analysis
+
+    def refuse_bad(conn, article_id, text_, analysis_):  # type: ignore[no-untyped-def]
+        if "refused" in text_:
+            raise DataError("INSERT …", {}, Exception("value too long for type"))
+        return real_write(conn, article_id, text_, analysis_)
+
+    monkeypatch.setattr(writer, "_write_analysis", refuse_bad)
+    outcomes = store_articles(
+        engine,
+        [
+            (article(path="a.txt"), analysis()),
+            (article(path="bad.txt", text_=TEXT + " It was refused."), analysis()),
+            (article(path="c.txt", text_=TEXT + " More."), analysis()),
+        ],
+        extractor_version="1",
+    )
+    assert outcomes[0] == "new" and outcomes[2] == "new"
+    assert isinstance(outcomes[1], DataError)
+    with engine.connect() as conn:
+        paths = conn.execute(text("SELECT path FROM articles ORDER BY path")).scalars().all()
+    assert paths == ["a.txt", "c.txt"]
+    assert count(engine, "mentions") == 8
