@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +67,34 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> N
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    _switch_to_wal(cursor)
     cursor.execute("PRAGMA synchronous = NORMAL")
     # With synchronous=NORMAL only checkpoints wait for the disk; at SQLite's default of
     # one every 1000 pages an ingest spent ~10% of its store time in them. Fewer, larger
     # checkpoints also copy a page rewritten by many articles once (the WAL peaks ~40 MB).
     cursor.execute(f"PRAGMA wal_autocheckpoint = {SQLITE_CHECKPOINT_PAGES}")
     cursor.close()
+
+
+def _switch_to_wal(cursor: sqlite3.Cursor) -> None:
+    """`PRAGMA journal_mode = WAL`, tried again while the database is locked.
+
+    On a new file still in rollback mode the switch needs an exclusive lock, and when
+    several processes open the file at once SQLite can refuse it at once ("database is
+    locked") without calling the busy handler, which would only deadlock them. So the
+    wait is done here, up to the busy timeout. Once the file is in WAL mode (every later
+    open) the switch is a no-op that takes no lock."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(2 * pause, 0.1)
 
 
 def _set_sqlite_read_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

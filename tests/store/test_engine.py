@@ -95,3 +95,41 @@ def test_a_write_engine_sets_its_pragmas(tmp_path: Path) -> None:
         "foreign_keys": 1,
         "wal_autocheckpoint": store_engine.SQLITE_CHECKPOINT_PAGES,
     }
+
+
+class LockedCursor:
+    """A cursor whose journal-mode switch is refused `locked` times, then done."""
+
+    def __init__(self, locked: int, message: str = "database is locked") -> None:
+        self.locked = locked
+        self.message = message
+        self.tries = 0
+
+    def execute(self, sql: str) -> None:
+        assert sql == "PRAGMA journal_mode = WAL"
+        self.tries += 1
+        if self.tries <= self.locked:
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_the_switch_to_wal_waits_while_another_process_holds_the_new_file() -> None:
+    """Several processes opening one new file at once: SQLite refuses the switch to WAL
+    without calling the busy handler (seen about once in 20 such races)."""
+    cursor = LockedCursor(locked=3)
+    store_engine._switch_to_wal(cursor)  # type: ignore[arg-type]
+    assert cursor.tries == 4
+
+
+def test_the_switch_to_wal_gives_up_at_the_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_engine, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    cursor = LockedCursor(locked=10**9)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        store_engine._switch_to_wal(cursor)  # type: ignore[arg-type]
+    assert 1 < cursor.tries < 100
+
+
+def test_the_switch_to_wal_raises_other_errors_at_once() -> None:
+    cursor = LockedCursor(locked=1, message="disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        store_engine._switch_to_wal(cursor)  # type: ignore[arg-type]
+    assert cursor.tries == 1
