@@ -35,7 +35,6 @@ from kb.records import (
 from kb.store.engine import is_sqlite, sqlite_path
 from kb.store.open import describe_db_error, open_store
 from kb.store.writer import ArticleKeys, Outcome, lookup_states, store_articles
-from kb.textnorm import word_count
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -157,7 +156,7 @@ def analyze_articles(
             parts[index].append(_shifted(analysis, offset))
         except Exception as exc:  # an extractor bug must not lose the rest of the run
             failures[index] = exc
-    zones.spent(sum(word_count(text) for text, _ in chunks))
+    zones.spent(sum(article.word_count for article in articles))
     return [failures.get(i) or _merge(p) for i, p in enumerate(parts)]
 
 
@@ -221,7 +220,7 @@ def store_batch(
         results.append(
             Stored(
                 outcome,
-                words=word_count(article.text),
+                words=article.word_count,
                 mentions=len(analysis.mentions),
                 facts=len(analysis.facts),
                 figures=len(analysis.figures),

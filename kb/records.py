@@ -12,9 +12,12 @@ shipped to worker processes and tested without a database:
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kb.textnorm import content_hash, word_count
 
 Modality = Literal["asserted", "negated", "hypothetical"]
 Qualifier = Literal["exact", "over", "under", "about", "nearly"]
@@ -55,6 +58,18 @@ class Article(_Record):
     def source_key(self) -> str:
         """Identity of 'the same article' across edits: its URL, else its place in a file."""
         return self.url or f"{self.origin}#{self.item}"
+
+    # Worked out once per article (the model is frozen, so they cannot go stale): the
+    # skip-what-is-stored check, the store and the tally all need them, and each reads
+    # the whole text.
+    @cached_property
+    def content_hash(self) -> str:
+        """Identity of the content: see kb.textnorm.content_hash."""
+        return content_hash(self.text)
+
+    @cached_property
+    def word_count(self) -> int:
+        return word_count(self.text)
 
 
 class Evidence(_Record):

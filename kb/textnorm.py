@@ -10,7 +10,6 @@ import unicodedata
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
 _POSSESSIVE = re.compile(r"'s?\b", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w]+")
-_SPACES = re.compile(r"\s+")
 
 
 def strip_accents(text: str) -> str:
@@ -30,8 +29,11 @@ def fold(text: str) -> str:
 
 
 def normalize_for_hash(text: str) -> str:
-    """Content identity ignores Unicode form and whitespace layout, nothing else."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """Content identity ignores Unicode form and whitespace layout, nothing else.
+
+    Runs of whitespace become one space and the ends are stripped: split() and strip()
+    take the characters `\\s` matches (str.isspace), faster than a regex."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def sha256_hex(text: str) -> str:

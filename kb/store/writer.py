@@ -46,7 +46,7 @@ from kb.store.models import (
     Figure,
     Mention,
 )
-from kb.textnorm import content_hash, fold, sha256_hex, word_count
+from kb.textnorm import fold, sha256_hex
 
 Outcome = Literal["new", "unchanged", "updated"]
 T = TypeVar("T")
@@ -62,7 +62,7 @@ class ArticleKeys:
 
     @classmethod
     def of(cls, article: Article) -> ArticleKeys:
-        return cls(content_hash(article.text), sha256_hex(article.source_key))
+        return cls(article.content_hash, sha256_hex(article.source_key))
 
 
 @dataclass(frozen=True)
@@ -327,7 +327,7 @@ def _store(
         "source": article.source,
         "published_on": article.published_on,
         "text": article.text,
-        "word_count": word_count(article.text),
+        "word_count": article.word_count,
         "extractor_version": extractor_version,
     }
     claim = _statements(conn.dialect.name).claim_article
