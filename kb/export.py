@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,12 @@ EXPORT_TIMEOUT_S = 300.0
 # Eight times the default file buffer: an export of a million rows makes 8x fewer
 # write calls, ~10% of the time spent writing CSV.
 WRITE_BUFFER_BYTES = 1 << 16
+# Python's cycle collector runs after every 700 new container objects, so each fetched
+# batch of row tuples (alive together until the next batch replaces them) set off a
+# few collections that scanned every row: ~9% of the time of an export of v_relations.
+# Rows hold no cycles and are freed by reference counting; any cycle made meanwhile is
+# still collected, after this many new objects instead of 700.
+EXPORT_GC_THRESHOLD = 100_000
 
 
 @dataclass(frozen=True)
@@ -59,9 +67,12 @@ def export_to_file(
         # Opened here rather than with tempfile, whose 0600 mode would stick to the export.
         tmp_path = out_path.with_name(f".{out_path.name}.{secrets.token_hex(6)}.part")
         try:
-            with tmp_path.open(
-                "x", encoding="utf-8", newline="", buffering=WRITE_BUFFER_BYTES
-            ) as out:
+            with (
+                tmp_path.open(
+                    "x", encoding="utf-8", newline="", buffering=WRITE_BUFFER_BYTES
+                ) as out,
+                _rare_collections(EXPORT_GC_THRESHOLD),
+            ):
                 count = write_batches(result.columns, result.batches, fmt, out, bom=bom)
             _check_destination(out_path, force)
             os.replace(tmp_path, out_path)
@@ -69,6 +80,21 @@ def export_to_file(
             tmp_path.unlink(missing_ok=True)
             raise
         return ExportSummary(out_path, count, result.truncated)
+
+
+@contextmanager
+def _rare_collections(threshold: int) -> Iterator[None]:
+    """Run the cycle collector at most once per `threshold` new objects for a while
+    (never more often than it was set to, and not at all if it was off)."""
+    before = gc.get_threshold()
+    if before[0] == 0 or before[0] >= threshold:
+        yield
+        return
+    gc.set_threshold(threshold, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _check_destination(out_path: Path, force: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import enum
 import io
 import json
 from collections.abc import Iterator
@@ -18,6 +19,14 @@ from hypothesis import strategies as st
 from kb import report
 from kb.errors import UsageError
 from kb.report import safe_cell, safe_csv_rows, truncation_note, write_batches, write_rows
+
+
+class IntFlag(enum.IntEnum):
+    OFF = 0
+    ON = 1
+
+    def __str__(self) -> str:  # what the csv module writes: "ON", not int's "1"
+        return self.name
 
 
 class FakeTerminal(io.StringIO):
@@ -149,10 +158,34 @@ def test_csv_text_is_what_the_csv_module_writes_cell_by_cell(rows: list[tuple[An
         pytest.param([(dt.date(2025, 7, 29), "a")], id="a date"),
         pytest.param([], id="no rows"),
         pytest.param([()], id="no columns"),
+        pytest.param([(1, 2, 3), (4, 5), (6, 7, 8, 9)], id="ragged rows, as many cells as even"),
+        pytest.param([(1, "a"), ("b", 2, 3), (4,)], id="ragged rows, first row as wide"),
+        pytest.param([(1, 0.1 + 0.2, -7), (2**70, -1e300, 0)], id="int and float columns"),
+        pytest.param([(1, True), (2, False)], id="bools stay True and False"),
+        pytest.param([(1, IntFlag.ON), (2, IntFlag.OFF)], id="an int subclass"),
+        pytest.param([(1.5, 1), (2, None)], id="int and float in one column"),
+        pytest.param([(1, "=x", None), (2, "y", "+z")] * 1200, id="many rows, formulas"),
     ],
 )
 def test_csv_text_cases(rows: list[Any]) -> None:
     assert report.csv_text(rows) == cell_by_cell(rows)
+
+
+@pytest.mark.parametrize("prefix", report.FORMULA_PREFIXES)
+@pytest.mark.parametrize(
+    "others",
+    [
+        pytest.param(["Ada Byron", "PERSON", ""], id="no formula character elsewhere"),
+        pytest.param(["a-b", "x=y", "c@d", "e+f"], id="formula characters inside cells"),
+        pytest.param([None, "two\nlines", "a, b"], id="gaps and quoted cells"),
+    ],
+)
+def test_csv_text_guards_a_formula_deep_in_any_text_column(prefix: str, others: list[Any]) -> None:
+    rows = [(i, value, "ok") for i, value in enumerate(others * 700)]
+    rows.insert(1234, (1234, prefix + "SUM(A1:A9)", "ok"))
+    text = report.csv_text(rows)
+    assert text == cell_by_cell(rows)
+    assert ("'" + prefix + "SUM(A1:A9)") in text
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])

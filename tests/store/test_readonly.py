@@ -4,6 +4,7 @@ fails with one clear KBError on both stores and leaves the database as it was.""
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import time
 import tracemalloc
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, text
 
+from kb import export, report
 from kb.errors import KBError, NotFound, QueryTimeout, ReadOnlyViolation, StoreError, UsageError
 from kb.export import export_to_file
 from kb.store import readonly
@@ -576,6 +578,39 @@ def test_export_arguments_are_checked(
 def test_export_into_a_missing_folder_is_refused(url: str, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="does not exist"):
         export_to_file(url, tmp_path / "no" / "such" / "x.csv", view="v_articles")
+
+
+@pytest.mark.parametrize("threshold", [700, 0, 500_000])
+def test_export_collects_garbage_rarely_and_puts_the_collector_back(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    """Rows stream with the cycle collector running at most every EXPORT_GC_THRESHOLD
+    new objects (left off when it was off, left alone when already rarer), and it runs
+    as before afterwards, whether the export succeeded or failed mid-way."""
+    seen: list[int] = []
+
+    def write_batches(*args: Any, **kwargs: Any) -> int:
+        seen.append(gc.get_threshold()[0])
+        count = report.write_batches(*args, **kwargs)
+        if len(seen) > 1:
+            raise QueryTimeout("stopped mid-way")
+        return count
+
+    monkeypatch.setattr(export, "write_batches", write_batches)
+    before = gc.get_threshold()
+    gc.set_threshold(threshold, *before[1:])
+    try:
+        export_to_file(url, tmp_path / "ok.csv", view="v_articles")
+        after_success = gc.get_threshold()
+        with pytest.raises(QueryTimeout):
+            export_to_file(url, tmp_path / "never.csv", view="v_articles")
+        after_failure = gc.get_threshold()
+    finally:
+        gc.set_threshold(*before)
+    during = threshold if threshold in (0, 500_000) else export.EXPORT_GC_THRESHOLD
+    assert seen == [during, during]
+    assert after_success == after_failure == (threshold, *before[1:])
+    assert not (tmp_path / "never.csv").exists()
 
 
 @pytest.mark.slow
