@@ -7,7 +7,8 @@ Targets (SPEC "Performance"):
   re-ingest of an unchanged corpus >= 50x faster than the first ingest
 
 The corpus is made here: sentences from data/ (and ../shared/seeds when present),
-recombined at random into unique articles, written as JSON Lines.
+recombined at random into unique articles, written as JSON Lines. Bare spaCy and our
+runs take turns on slices of it, so drift in the machine's speed hits all alike.
 Prints a table and writes bench/results/ingest.json.
 
     python scripts/bench_ingest.py                 # all measures (the scale pair takes long)
@@ -95,19 +96,6 @@ def texts_of(path: Path) -> list[str]:
         return [json.loads(line)["text"] for line in handle]
 
 
-def bare_spacy_words_per_second(texts: list[str]) -> float:
-    from kb.nlp import load_pipeline
-    from kb.pipeline import NLP_BATCH
-
-    nlp = load_pipeline(None)
-    words = sum(len(t.split()) for t in texts)
-    started = time.perf_counter()
-    with nlp.memory_zone():
-        for _ in nlp.pipe(texts, batch_size=NLP_BATCH):
-            pass
-    return words / (time.perf_counter() - started)
-
-
 class StageClock:
     """Seconds spent in extraction and in storing during one single-process ingest (the
     rest is spaCy, reading and bookkeeping): where our overhead goes."""
@@ -175,6 +163,89 @@ def run_ingest(
     }
 
 
+def split_corpus(corpus: Path, parts: int, folder: Path) -> list[Path]:
+    """`corpus` (JSON Lines) cut into `parts` files of consecutive lines."""
+    with corpus.open(encoding="utf-8") as handle:
+        lines = handle.readlines()
+    size = -(-len(lines) // parts)
+    paths = []
+    for n in range(parts):
+        chunk = lines[n * size : (n + 1) * size]
+        if chunk:
+            paths.append(folder / f"{corpus.stem}.part{n}.jsonl")
+            paths[-1].write_text("".join(chunk), encoding="utf-8")
+    return paths
+
+
+def interleaved_runs(corpus: Path, work: Path, slices: int, tag: str = "") -> dict[str, Any]:
+    """Bare `nlp.pipe`, our ingest in one process and our ingest with two workers take
+    turns on slices of the corpus, in a rotating order, and each side's times are summed.
+
+    This machine's speed drifts by 10-15% within minutes (a shared VM: two runs of bare
+    spaCy a few minutes apart gave 3,874 and 3,170 words/s); with each side run once in
+    a row, the drift weighed as much as our code. Taking turns gives every side the same
+    share of fast and slow minutes. Start-up (model load, warm-up, worker start) is
+    outside the clocks, as before."""
+    from kb.nlp import load_pipeline
+    from kb.pipeline import NLP_BATCH, WorkerPool, ingest, prepared_pipeline
+    from kb.store.open import open_store
+
+    prepared_pipeline(None)
+    nlp = load_pipeline(None)
+    pool = WorkerPool(2)
+    pool.wait_ready()
+    stores = {"single": open_store(f"sqlite:///{work / f'{tag}one.db'}"),
+              "workers2": open_store(f"sqlite:///{work / f'{tag}two.db'}")}  # fmt: skip
+    seconds = {"bare": [], "single": [], "workers2": []}
+    summaries: dict[str, list[Any]] = {"single": [], "workers2": []}
+    clock = StageClock()
+    try:
+        for n, part in enumerate(split_corpus(corpus, slices, work)):
+            sides = ["bare", "single", "workers2"]
+            for side in sides[n % 3 :] + sides[: n % 3]:
+                if side == "bare":
+                    texts = texts_of(part)
+                    started = time.perf_counter()
+                    with nlp.memory_zone():
+                        for _ in nlp.pipe(texts, batch_size=NLP_BATCH):
+                            pass
+                elif side == "single":
+                    with clock:
+                        started = time.perf_counter()
+                        summaries[side].append(ingest(stores[side], [str(part)]))
+                else:
+                    started = time.perf_counter()
+                    summaries[side].append(ingest(stores[side], [str(part)], pool=pool))
+                seconds[side].append(time.perf_counter() - started)
+    finally:
+        for engine in stores.values():
+            engine.dispose()
+        pool.close()
+    words = sum(len(t.split()) for t in texts_of(corpus))
+
+    def side_result(side: str) -> dict[str, float]:
+        total = sum(seconds[side])
+        done = summaries[side]
+        return {
+            "seconds": total,
+            "seconds_per_slice": seconds[side],
+            "words": words,
+            "words_per_second": words / total,
+            "new": sum(s.new for s in done),
+            "unchanged": sum(s.unchanged for s in done),
+            "failed": sum(s.failed for s in done),
+        }
+
+    single = side_result("single")
+    single.update({f"{k}_seconds": v for k, v in clock.seconds.items()})
+    return {
+        "bare_words_per_second": words / sum(seconds["bare"]),
+        "bare_seconds_per_slice": seconds["bare"],
+        "single": single,
+        "workers2": side_result("workers2"),
+    }
+
+
 def scale_run(count: int, words: int, workdir: Path) -> dict[str, float]:
     """One ingest in a fresh interpreter, so its peak RSS is its own."""
     corpus = workdir / f"scale_{count}.jsonl"
@@ -203,6 +274,9 @@ def main() -> None:
     parser.add_argument("--scale-small", type=int, default=10_000)
     parser.add_argument("--scale-large", type=int, default=100_000)
     parser.add_argument("--scale-words", type=int, default=40, help="words per short article")
+    parser.add_argument(
+        "--slices", type=int, default=6, help="turns that bare spaCy and our runs take"
+    )
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "ingest.json")
     args = parser.parse_args()
@@ -216,23 +290,20 @@ def main() -> None:
         work = Path(tmp)
         corpus = work / "corpus.jsonl"
         make_corpus(corpus, args.articles, args.words, seed=1)
-        texts = texts_of(corpus)
 
-        # The baseline runs before and after our ingest and the mean is taken, so
-        # neither side profits from caches the other warmed (or from a quieter machine).
-        before = bare_spacy_words_per_second(texts)
-        single = run_ingest(corpus, work / "one.db", workers=1, clock=StageClock())
-        after = bare_spacy_words_per_second(texts)
-        baseline = (before + after) / 2
+        turns = interleaved_runs(corpus, work, args.slices)
+        baseline = turns["bare_words_per_second"]
+        single, double = turns["single"], turns["workers2"]
         again = run_ingest(corpus, work / "one.db", workers=1)
-        double = run_ingest(corpus, work / "two.db", workers=2)
-
         overhead_ratio = single["words_per_second"] / baseline
+        overhead_seconds = single["extract_seconds"] + single["store_seconds"]
+        overhead_share = overhead_seconds * baseline / single["words"]
         workers_ratio = double["words_per_second"] / single["words_per_second"]
         reingest_ratio = single["seconds"] / again["seconds"]
         results.update(
             bare_spacy_words_per_second=baseline,
-            bare_spacy_runs=[before, after],
+            bare_spacy_seconds_per_slice=turns["bare_seconds_per_slice"],
+            slices=args.slices,
             load_average=os.getloadavg(),
             single=single,
             reingest=again,
@@ -259,6 +330,14 @@ def main() -> None:
                 "",
             ),
             (
+                # SPEC: "our overhead <= 10 %". Read off our own clocks, so it checks the
+                # ratio above, which drift in the machine's speed can still move a few %.
+                "  extraction + storing, share of spaCy time",
+                f"{overhead_seconds:.1f} s",
+                f"{overhead_share:.1%}",
+                "PASS" if overhead_share <= 0.10 else "FAIL",
+            ),
+            (
                 "kb ingest words/s (--workers 2)",
                 f"{double['words_per_second']:,.0f}",
                 f"{workers_ratio:.2f}x of 1",
@@ -273,6 +352,7 @@ def main() -> None:
         ]
         ratios = {
             "ingest_vs_spacy": overhead_ratio,
+            "extract_and_store_share_of_spacy": overhead_share,
             "workers2_vs_1": workers_ratio,
             "reingest_speedup": reingest_ratio,
         }
@@ -281,12 +361,13 @@ def main() -> None:
         if news is not None:
             # Third-party news (longer, less dense than our recombined sentences): the same
             # measure on text nobody here wrote, reported beside the target.
-            news_texts = texts_of(news)
-            news_before = bare_spacy_words_per_second(news_texts)
-            news_single = run_ingest(news, work / "news.db", workers=1, clock=StageClock())
-            news_after = bare_spacy_words_per_second(news_texts)
-            news_ratio = news_single["words_per_second"] / ((news_before + news_after) / 2)
-            results.update(real_news=news_single, real_news_bare_runs=[news_before, news_after])
+            news_turns = interleaved_runs(news, work, 2, tag="news_")
+            news_single = news_turns["single"]
+            news_ratio = news_single["words_per_second"] / news_turns["bare_words_per_second"]
+            results.update(
+                real_news=news_single,
+                real_news_bare_words_per_second=news_turns["bare_words_per_second"],
+            )
             ratios["real_news_ingest_vs_spacy"] = news_ratio
             rows.append(
                 (
