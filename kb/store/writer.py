@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.sql.expression import Insert
 
 from kb.records import Article, ArticleAnalysis, EntityRef, Evidence
 from kb.store.models import (
@@ -108,7 +109,7 @@ class _Statements:
     add_facts: str
     add_figures: str
     entity_votes: str
-    entity_names: Any
+    entity_names: str
     rename_entity: Any
     list_param: Callable[[list[Any]], Any]
     date_param: Callable[[dt.date | None], Any]
@@ -116,20 +117,15 @@ class _Statements:
 
 _LABEL_VOTE: Any = literal_column("1")
 _ALIAS_VOTE: Any = literal_column("0")
-ENTITY_KEYS = ["key", "name", "type"]
-LABEL_KEYS = ["entity_id", "label", "seen"]
-ALIAS_KEYS = ["entity_id", "alias", "key", "seen"]
-EVIDENCE_KEYS = ["start_char", "end_char", "sent_start", "sent_end", "sentence"]
-MENTION_KEYS = ["article_id", "entity_id", "text", "label", *EVIDENCE_KEYS]
-FACT_KEYS = [
-    "article_id", "relation", "subject_id", "object_id", "title", "status", "place",
-    "happened_on", "modality", "extractor", "confidence", *EVIDENCE_KEYS,
-]  # fmt: skip
-FIGURE_KEYS = [
-    "article_id", "entity_id", "metric", "value", "value_high", "unit", "currency", "period",
-    "qualifier", "change_pct", "change_basis", "raw_text", "as_of", "extractor", "confidence",
-    *EVIDENCE_KEYS,
-]  # fmt: skip
+
+
+def _written_columns(statement: Any) -> list[str] | None:
+    """The columns an INSERT writes: all of its table's but a generated id (None for any
+    other statement). Driver SQL takes rows as dicts by these names, so a row without one
+    of them is an error at once, never a column silently left out."""
+    if not isinstance(statement, Insert):
+        return None
+    return [column.key for column in statement.table.columns if column.key != "id"]
 
 
 def _in_list(column: Any, name: str, postgres: bool) -> Any:
@@ -159,15 +155,15 @@ def _statements(dialect_name: str) -> _Statements:
         else sqlite.dialect(paramstyle="named")
     )
 
-    def sql(statement: Any, keys: list[str] | None = None) -> str:
-        return str(statement.compile(dialect=driver, column_keys=keys))
+    def sql(statement: Any) -> str:
+        return str(statement.compile(dialect=driver, column_keys=_written_columns(statement)))
 
     def ids(column: Any) -> Any:
         return _in_list(column, "ids", postgres)
 
     return _Statements(
         claim_article=dialect.insert(ArticleRow).on_conflict_do_nothing().returning(ArticleRow.id),
-        create_entities=sql(dialect.insert(Entity).on_conflict_do_nothing(), ENTITY_KEYS),
+        create_entities=sql(dialect.insert(Entity).on_conflict_do_nothing()),
         # Rows are locked in id order, so writers never wait on each other in a cycle.
         lock_entities=sql(
             select(Entity.key, Entity.id, Entity.type, Entity.name)
@@ -175,13 +171,11 @@ def _statements(dialect_name: str) -> _Statements:
             .order_by(Entity.id)
             .with_for_update()
         ),
-        count_labels=sql(_counter_upsert(dialect, EntityLabel, ["entity_id", "label"]), LABEL_KEYS),
-        count_aliases=sql(
-            _counter_upsert(dialect, EntityAlias, ["entity_id", "alias"]), ALIAS_KEYS
-        ),
-        add_mentions=sql(insert(Mention), MENTION_KEYS),
-        add_facts=sql(insert(Fact), FACT_KEYS),
-        add_figures=sql(insert(Figure), FIGURE_KEYS),
+        count_labels=sql(_counter_upsert(dialect, EntityLabel, ["entity_id", "label"])),
+        count_aliases=sql(_counter_upsert(dialect, EntityAlias, ["entity_id", "alias"])),
+        add_mentions=sql(insert(Mention)),
+        add_facts=sql(insert(Fact)),
+        add_figures=sql(insert(Figure)),
         # Both counters of the entities in one round trip: (entity, is_label, text, seen).
         entity_votes=sql(
             union_all(
@@ -193,9 +187,7 @@ def _statements(dialect_name: str) -> _Statements:
                 ).where(ids(EntityAlias.entity_id)),
             )
         ),
-        entity_names=select(Entity.id, Entity.type, Entity.name).where(
-            Entity.id.in_(bindparam("ids", expanding=True))
-        ),
+        entity_names=sql(select(Entity.id, Entity.type, Entity.name).where(ids(Entity.id))),
         rename_entity=update(Entity)
         .where(Entity.id == bindparam("entity"))
         .values(type=bindparam("new_type"), name=bindparam("new_name")),
@@ -547,7 +539,9 @@ def _refresh_entities(
     if current is None:
         current = {
             row.id: (row.type, row.name)
-            for row in conn.execute(statements.entity_names, {"ids": entity_ids})
+            for row in conn.exec_driver_sql(
+                statements.entity_names, {"ids": statements.list_param(entity_ids)}
+            )
         }
     renames = []
     for entity_id in entity_ids:
