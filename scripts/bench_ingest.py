@@ -18,7 +18,6 @@ Prints a table and writes bench/results/ingest.json.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -127,39 +126,31 @@ class StageClock:
         return timed
 
 
-def run_ingest(
-    corpus: Path, db: Path, workers: int, clock: StageClock | None = None
-) -> dict[str, float]:
-    from kb.pipeline import WorkerPool, ingest, prepared_pipeline
+def run_ingest(corpus: Path, db: Path) -> dict[str, Any]:
+    """One single-process ingest of `corpus` into `db` (the re-ingest and scale runs)."""
+    from kb.pipeline import ingest, prepared_pipeline
     from kb.store.open import open_store
 
-    # Model load and warm-up are start-up, not throughput: done before the clock starts,
-    # in this process or in each worker.
-    pool = WorkerPool(workers) if workers > 1 else None
-    if pool is None:
-        prepared_pipeline(None)
-    else:
-        pool.wait_ready()
+    prepared_pipeline(None)  # model load and warm-up are start-up, not throughput
     engine = open_store(f"sqlite:///{db}")
     try:
-        with clock or contextlib.nullcontext():
-            started = time.perf_counter()
-            summary = ingest(engine, [str(corpus)], pool=pool)
-            seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        summary = ingest(engine, [str(corpus)])
+        seconds = time.perf_counter() - started
     finally:
         engine.dispose()
-        if pool is not None:
-            pool.close()
-    words = sum(len(t.split()) for t in texts_of(corpus))
-    stages = {f"{k}_seconds": v for k, v in clock.seconds.items()} if clock else {}
+    return run_result(seconds, sum(len(t.split()) for t in texts_of(corpus)), [summary])
+
+
+def run_result(seconds: float, words: int, summaries: list[Any]) -> dict[str, Any]:
+    """What the ingests that took `seconds` in all did, as the results file keeps it."""
     return {
-        **stages,
         "seconds": seconds,
         "words": words,
         "words_per_second": words / seconds,
-        "new": summary.new,
-        "unchanged": summary.unchanged,
-        "failed": summary.failed,
+        "new": sum(s.new for s in summaries),
+        "unchanged": sum(s.unchanged for s in summaries),
+        "failed": sum(s.failed for s in summaries),
     }
 
 
@@ -196,7 +187,7 @@ def interleaved_runs(corpus: Path, work: Path, slices: int, tag: str = "") -> di
     pool.wait_ready()
     stores = {"single": open_store(f"sqlite:///{work / f'{tag}one.db'}"),
               "workers2": open_store(f"sqlite:///{work / f'{tag}two.db'}")}  # fmt: skip
-    seconds = {"bare": [], "single": [], "workers2": []}
+    seconds: dict[str, list[float]] = {"bare": [], "single": [], "workers2": []}
     summaries: dict[str, list[Any]] = {"single": [], "workers2": []}
     clock = StageClock()
     try:
@@ -223,18 +214,9 @@ def interleaved_runs(corpus: Path, work: Path, slices: int, tag: str = "") -> di
         pool.close()
     words = sum(len(t.split()) for t in texts_of(corpus))
 
-    def side_result(side: str) -> dict[str, float]:
-        total = sum(seconds[side])
-        done = summaries[side]
-        return {
-            "seconds": total,
-            "seconds_per_slice": seconds[side],
-            "words": words,
-            "words_per_second": words / total,
-            "new": sum(s.new for s in done),
-            "unchanged": sum(s.unchanged for s in done),
-            "failed": sum(s.failed for s in done),
-        }
+    def side_result(side: str) -> dict[str, Any]:
+        result = run_result(sum(seconds[side]), words, summaries[side])
+        return {**result, "seconds_per_slice": seconds[side]}
 
     single = side_result("single")
     single.update({f"{k}_seconds": v for k, v in clock.seconds.items()})
@@ -253,7 +235,7 @@ def scale_run(count: int, words: int, workdir: Path) -> dict[str, float]:
     code = (
         "import json, resource, sys; sys.path.insert(0, sys.argv[3]);"
         "from scripts.bench_ingest import run_ingest; from pathlib import Path;"
-        "r = run_ingest(Path(sys.argv[1]), Path(sys.argv[2]), 1);"
+        "r = run_ingest(Path(sys.argv[1]), Path(sys.argv[2]));"
         "r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024;"
         "print(json.dumps(r))"
     )
@@ -294,7 +276,7 @@ def main() -> None:
         turns = interleaved_runs(corpus, work, args.slices)
         baseline = turns["bare_words_per_second"]
         single, double = turns["single"], turns["workers2"]
-        again = run_ingest(corpus, work / "one.db", workers=1)
+        again = run_ingest(corpus, work / "one.db")
         overhead_ratio = single["words_per_second"] / baseline
         overhead_seconds = single["extract_seconds"] + single["store_seconds"]
         overhead_share = overhead_seconds * baseline / single["words"]
